@@ -1,0 +1,185 @@
+/*
+ * passwd.c: crypt(3)/shadow password checks, /etc/shells, and reading
+ * the ftpusers/ftpchroot files for ftplist.c.
+ */
+#include <sys/stat.h>
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <shadow.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth/auth.h"
+#include "str.h"
+
+#define LIST_FILE_MAX	(1024 * 1024)
+
+/* Compare without an early exit, so timing says nothing. */
+static int
+same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char d = la != lb;
+
+	for (i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+enum auth_res
+auth_crypt(const char *user, const char *pass)
+{
+	struct crypt_data *cd;
+	struct passwd *pw;
+	struct spwd *sp;
+	const char *hash, *out;
+	enum auth_res r = AUTH_FAIL;
+
+	if ((pw = getpwnam(user)) == NULL)
+		return AUTH_FAIL;
+	hash = pw->pw_passwd;
+	if ((sp = getspnam(user)) != NULL) {
+		hash = sp->sp_pwdp;
+		/* sp_expire counts days since the epoch; -1 means never. */
+		if (sp->sp_expire > 0 &&
+		    time(NULL) / 86400 >= (time_t)sp->sp_expire)
+			return AUTH_FAIL;
+	}
+	/* Locked ("!", "*") and empty hashes never authenticate. */
+	if (hash == NULL || hash[0] == '\0' || hash[0] == '!' ||
+	    hash[0] == '*')
+		return AUTH_FAIL;
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return AUTH_SYSERR;
+	out = crypt_r(pass, hash, cd);
+	if (out != NULL && out[0] != '*' && same(out, hash))
+		r = AUTH_OK;
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	return r;
+}
+
+void
+auth_dummy(const char *pass)
+{
+	struct crypt_data *cd;
+	char salt[64];
+
+	/* The system's preferred method, so the cost matches real users. */
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return;
+	if (crypt_gensalt_rn(NULL, 0, NULL, 0, salt, sizeof(salt)) != NULL)
+		(void)crypt_r(pass, salt, cd);
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+}
+
+static char *
+read_small(const char *path, size_t *len, int *err)
+{
+	struct stat st;
+	char *text;
+	ssize_t n;
+	int fd;
+
+	*err = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*err = errno;
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > LIST_FILE_MAX) {
+		*err = EINVAL;
+		close(fd);
+		return NULL;
+	}
+	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+		*err = ENOMEM;
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, text, (size_t)st.st_size);
+	close(fd);
+	if (n < 0) {
+		*err = EIO;
+		free(text);
+		return NULL;
+	}
+	*len = (size_t)n;
+	text[n] = '\0';
+	return text;
+}
+
+int
+auth_shell_ok(const char *shells_path, const char *shell)
+{
+	struct str rest, line;
+	size_t len;
+	char *text;
+	int err, ok = 0;
+
+	if (shell == NULL || shell[0] == '\0')
+		shell = "/bin/sh";
+	if ((text = read_small(shells_path, &len, &err)) == NULL)
+		return 0;	/* no shells file: nobody passes (fail closed) */
+	rest = str_from(text, len);
+	while (!ok && !str_empty(rest)) {
+		(void)str_split(rest, '\n', &line, &rest);
+		line = str_trim(line);
+		if (line.len > 0 && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (line.len > 0 && line.p[0] != '#' && str_eq(line, shell))
+			ok = 1;
+	}
+	free(text);
+	return ok;
+}
+
+struct group_query {
+	const char	*user;
+	gid_t		 gid;
+	int		 member_only;
+};
+
+/* ftplist callback: is the user in this group? (NSS, before chroot) */
+static int
+in_group(const char *name, void *arg)
+{
+	const struct group_query *q = arg;
+	struct group *gr;
+	char **mem;
+
+	if ((gr = getgrnam(name)) == NULL)
+		return 0;
+	if (!q->member_only && gr->gr_gid == q->gid)
+		return 1;
+	for (mem = gr->gr_mem; mem != NULL && *mem != NULL; mem++)
+		if (strcmp(*mem, q->user) == 0)
+			return 1;
+	return 0;
+}
+
+int
+auth_list_lookup(const char *path, const char *user, gid_t gid,
+    int member_only, struct ftplist_match *m)
+{
+	struct group_query gq = { user, gid, member_only };
+	struct ftplist_query q = { user, in_group, &gq };
+	size_t len;
+	char *text;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if ((text = read_small(path, &len, &err)) == NULL)
+		return err == ENOENT ? 0 : -1;
+	(void)ftplist_match(text, len, &q, m);
+	free(text);
+	return 0;
+}

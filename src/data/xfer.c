@@ -1,0 +1,487 @@
+/*
+ * xfer.c: moving bytes once the data connection is up.  RETR in binary
+ * uses sendfile on a non-blocking socket, so each call returns when the
+ * socket buffer is full and the loop can notice an ABOR on the control
+ * connection in between; ASCII and STOR go through a staging buffer that
+ * exists only while a transfer runs (an idle session holds none).
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/opts.h"
+#include "data/ascii.h"
+#include "fs/ls.h"
+#include "log/log.h"
+#include "monitor.h"
+#include "platform/platform.h"
+#include "session.h"
+
+#define XFER_BUF	(256 * 1024)
+#define SENDFILE_CHUNK	(16 * 1024 * 1024)
+
+/* A command that arrived during a transfer, run once it ends. */
+static char	deferred[CTL_LINE_MAX + 1];
+static int	have_deferred;
+
+void
+xfer_cleanup(void)
+{
+	struct xfer *x = &sess.x;
+
+	if (sess.loop != NULL) {
+		ev_io_stop(sess.loop, &x->io);
+		ev_timer_stop(sess.loop, &x->timer);
+	}
+	if (x->file != -1)
+		close(x->file);
+	if (x->sock != -1)
+		close(x->sock);
+	free(x->buf);
+	x->buf = NULL;
+	x->buf_len = x->buf_off = x->buf_cap = 0;
+	x->file = x->sock = -1;
+	x->kind = XF_NONE;
+	x->connected = 0;
+}
+
+static void
+finish(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+finish(int code, const char *fmt, ...)
+{
+	struct xfer *x = &sess.x;
+	char msg[512];
+	va_list ap;
+	const char *op = x->kind == XF_RETR ? "get" :
+	    x->kind == XF_STOR ? (x->append ? "append" : "put") : NULL;
+
+	if (op != NULL)
+		session_log_op(op, x->name, NULL, (int64_t)x->bytes);
+	xfer_cleanup();
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(void)ctl_reply(&sess.ctl, code, "%s", msg);
+	if (have_deferred) {
+		have_deferred = 0;
+		/* Put the held line back in front of the unread input. */
+		{
+			uint8_t tmp[CTL_IN_MAX];
+			size_t n = buf_len(&sess.ctl.in), dl = strlen(deferred);
+
+			if (dl + 2 + n <= sizeof(tmp)) {
+				memcpy(tmp, deferred, dl);
+				memcpy(tmp + dl, "\r\n", 2);
+				memcpy(tmp + dl + 2, buf_data(&sess.ctl.in), n);
+				buf_reset(&sess.ctl.in);
+				(void)buf_add(&sess.ctl.in, tmp, dl + 2 + n);
+			}
+		}
+	}
+	session_resume_ctl();
+	session_xfer_done();
+}
+
+static void
+stalled(struct ev_loop *l, struct ev_timer *t)
+{
+	(void)l;
+	(void)t;
+	log_msg(LOG_NOTICE, "data connection stalled for %u seconds (%s)",
+	    opts.data_timeout, sess.ip);
+	finish(426, "Data connection timed out.");
+}
+
+static void
+arm(void)
+{
+	ev_timer_start(sess.loop, &sess.x.timer,
+	    (int64_t)opts.data_timeout * 1000, stalled, NULL);
+}
+
+static int
+write_errno_code(int err)
+{
+	return (err == EDQUOT || err == EFBIG) ? 552 : 452;
+}
+
+/* Send what is staged; 1 when all sent, 0 when the socket is full. */
+static int
+flush_staged(void)
+{
+	struct xfer *x = &sess.x;
+
+	while (x->buf_off < x->buf_len) {
+		ssize_t n = send(x->sock, x->buf + x->buf_off,
+		    x->buf_len - x->buf_off, MSG_NOSIGNAL);
+
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			return -1;
+		}
+		x->buf_off += (size_t)n;
+		x->bytes += (uint64_t)n;
+	}
+	x->buf_off = x->buf_len = 0;
+	return 1;
+}
+
+static void
+retr_ascii(void)
+{
+	struct xfer *x = &sess.x;
+	uint8_t in[XFER_BUF / 2];
+	size_t used, half = x->buf_cap;
+
+	for (;;) {
+		ssize_t n;
+		int r = flush_staged();
+
+		if (r == -1) {
+			finish(426, "Data connection: %s.", strerror(errno));
+			return;
+		}
+		if (r == 0)
+			return;
+		n = read(x->file, in, sizeof(in) < half / 2 ? sizeof(in) :
+		    half / 2);
+		if (n == -1) {
+			finish(551, "Error on input file: %s.",
+			    strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			finish(226, "Transfer complete.");
+			return;
+		}
+		x->buf_len = ascii_to_net(&x->as, in, (size_t)n, x->buf,
+		    x->buf_cap, &used);
+		x->buf_off = 0;
+		/* REST in ASCII counts converted bytes: drop the skipped. */
+		if (x->offset > 0) {
+			size_t skip = (uint64_t)x->offset < x->buf_len ?
+			    (size_t)x->offset : x->buf_len;
+
+			x->buf_off = skip;
+			x->offset -= (off_t)skip;
+		}
+	}
+}
+
+static void
+retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct xfer *x = &sess.x;
+	ssize_t n;
+
+	(void)l;
+	(void)io;
+	(void)ev;
+	arm();
+	if (x->ascii) {
+		retr_ascii();
+		return;
+	}
+	if (x->use_sendfile) {
+		n = plat_sendfile(x->sock, x->file, &x->offset, SENDFILE_CHUNK);
+		if (n > 0) {
+			x->bytes += (uint64_t)n;
+			return;
+		}
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n == -1 && (errno == EINVAL || errno == ENOSYS)) {
+			x->use_sendfile = 0;	/* e.g. a special file */
+		} else if (n == -1) {
+			finish(426, "Data connection: %s.", strerror(errno));
+			return;
+		} else {
+			finish(226, "%s", (uint64_t)x->offset < x->size ?
+			    "Transfer finished due to premature end of file." :
+			    "Transfer complete.");
+			return;
+		}
+	}
+	/* Plain read/send, for files sendfile cannot handle. */
+	for (;;) {
+		int r = flush_staged();
+
+		if (r == -1) {
+			finish(426, "Data connection: %s.", strerror(errno));
+			return;
+		}
+		if (r == 0)
+			return;
+		n = pread(x->file, x->buf, x->buf_cap, x->offset);
+		if (n == -1) {
+			finish(551, "Error on input file: %s.",
+			    strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			finish(226, "Transfer complete.");
+			return;
+		}
+		x->offset += n;
+		x->buf_len = (size_t)n;
+		x->buf_off = 0;
+	}
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct xfer *x = &sess.x;
+	size_t half = x->buf_cap / 2, used;
+	int rounds;
+
+	(void)l;
+	(void)io;
+	(void)ev;
+	arm();
+	/* A few reads per wakeup, then let the loop look at ABOR. */
+	for (rounds = 0; rounds < 16; rounds++) {
+		ssize_t n = recv(x->sock, x->buf, half, 0);
+		const uint8_t *out = x->buf;
+		size_t outlen;
+
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			finish(426, "Data connection: %s.", strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			if (x->ascii && x->as.bare_lf > 0) {
+				(void)ctl_lreply(&sess.ctl, 226, "WARNING! %llu "
+				    "bare linefeeds received in ASCII mode",
+				    (unsigned long long)x->as.bare_lf);
+				(void)ctl_lreply(&sess.ctl, 226, "   File may "
+				    "not have transferred correctly.");
+			}
+			finish(226, "Transfer complete.");
+			return;
+		}
+		x->bytes += (uint64_t)n;
+		outlen = (size_t)n;
+		if (x->ascii) {
+			outlen = ascii_from_net(&x->as, x->buf, (size_t)n,
+			    x->buf + half, half, &used);
+			out = x->buf + half;
+		}
+		if (write_all(x->file, out, outlen) == -1) {
+			int e = errno;
+
+			finish(write_errno_code(e), "Error writing to file: %s.",
+			    strerror(e));
+			return;
+		}
+	}
+}
+
+struct list_sink {
+	int	fd;
+	int	failed;
+};
+
+static int
+list_write(void *arg, const void *data, size_t len)
+{
+	struct list_sink *ls = arg;
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		ssize_t n = send(ls->fd, p, len, MSG_NOSIGNAL);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			ls->failed = errno;
+			return -1;
+		}
+		sess.x.bytes += (uint64_t)n;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+do_list(void)
+{
+	struct xfer *x = &sess.x;
+	struct list_sink sink = { x->sock, 0 };
+	struct ls_opts lo;
+	struct timeval tv = { (time_t)opts.data_timeout, 0 };
+	struct str rest;
+	char path[PATH_MAX];
+	int r, fl;
+
+	/* Listings are written synchronously, with a send timeout. */
+	fl = fcntl(x->sock, F_GETFL);
+	if (fl != -1)
+		(void)fcntl(x->sock, F_SETFL, fl & ~O_NONBLOCK);
+	(void)setsockopt(x->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	memset(&lo, 0, sizeof(lo));
+	if (x->nlst)
+		lo.nlst = 1;
+	else
+		lo.long_format = lo.almost_all = 1;
+	ls_parse_flags(str_cstr(x->name), &lo, &rest);
+	if (str_copy(rest, path, sizeof(path)) == -1 || path[0] == '\0')
+		(void)cstr_copy(path, sizeof(path), ".");
+	r = ls_list(path, &lo, sess.ids, time(NULL), list_write, &sink);
+	if (r == -1) {
+		int e = errno;
+
+		finish(550, "%s: %s.", path, strerror(e));
+		return;
+	}
+	if (r == -2) {
+		finish(426, "Data connection: %s.", strerror(sink.failed));
+		return;
+	}
+	finish(226, "Transfer complete.");
+}
+
+void
+xfer_connected(int sock)
+{
+	struct xfer *x = &sess.x;
+	const char *mode = x->ascii ? "ASCII" : "BINARY";
+	int r = 0;
+
+	x->sock = sock;
+	x->connected = 1;
+	x->started = ev_now_ms();
+	switch (x->kind) {
+	case XF_RETR:
+		if (x->size > 0)
+			(void)ctl_reply(&sess.ctl, 150, "Opening %s mode data "
+			    "connection for '%s' (%llu bytes).", mode, x->name,
+			    (unsigned long long)x->size);
+		else
+			(void)ctl_reply(&sess.ctl, 150, "Opening %s mode data "
+			    "connection for '%s'.", mode, x->name);
+		/* TYPE A reads from the start and skips x->offset bytes. */
+		if (x->ascii)
+			;
+		else if (!x->use_sendfile &&
+		    lseek(x->file, x->offset, SEEK_SET) == -1) {
+			finish(551, "Error on input file: %s.", strerror(errno));
+			return;
+		}
+		break;
+	case XF_STOR:
+		(void)ctl_reply(&sess.ctl, 150, "Opening %s mode data "
+		    "connection for '%s'.", mode, x->name);
+		break;
+	case XF_LIST:
+		(void)ctl_reply(&sess.ctl, 150, "Opening ASCII mode data "
+		    "connection for '/bin/ls'.");
+		do_list();
+		return;
+	default:
+		finish(426, "Internal error.");
+		return;
+	}
+	if (x->ascii || !x->use_sendfile || x->kind == XF_STOR) {
+		x->buf_cap = XFER_BUF;
+		if ((x->buf = malloc(x->buf_cap)) == NULL) {
+			finish(451, "Out of memory.");
+			return;
+		}
+	}
+	if (x->kind == XF_RETR)
+		r = ev_io_start(sess.loop, &x->io, sock, EV_WRITE,
+		    retr_writable, NULL);
+	else
+		r = ev_io_start(sess.loop, &x->io, sock, EV_READ,
+		    stor_readable, NULL);
+	if (r == -1) {
+		finish(426, "Internal error.");
+		return;
+	}
+	arm();
+}
+
+void
+xfer_abort(const char *why)
+{
+	(void)why;
+	xfer_cleanup();
+	dc_close();
+	(void)ctl_reply(&sess.ctl, 426, "Transfer aborted. Data connection "
+	    "closed.");
+	(void)ctl_reply(&sess.ctl, 226, "Abort successful.");
+	session_resume_ctl();
+	session_xfer_done();
+}
+
+void
+xfer_check_abort(void)
+{
+	struct str line, verb, arg;
+	enum ctl_res r;
+
+	while (!have_deferred &&
+	    (r = ctl_next(&sess.ctl, &line)) != CTL_NONE) {
+		if (r == CTL_TOOLONG) {
+			(void)ctl_reply(&sess.ctl, 500, "Command too long.");
+			continue;
+		}
+		(void)str_split(line, ' ', &verb, &arg);
+		if (str_eq_ci(verb, "ABOR")) {
+			xfer_abort("ABOR");
+			return;
+		}
+		if (str_eq_ci(verb, "STAT") && str_empty(arg)) {
+			if (sess.x.size > 0 && sess.x.kind == XF_RETR)
+				(void)ctl_reply(&sess.ctl, 213, "Status: %llu of "
+				    "%llu bytes transferred.",
+				    (unsigned long long)sess.x.bytes,
+				    (unsigned long long)sess.x.size);
+			else
+				(void)ctl_reply(&sess.ctl, 213, "Status: %llu "
+				    "bytes transferred.",
+				    (unsigned long long)sess.x.bytes);
+			continue;
+		}
+		(void)str_copy(line, deferred, sizeof(deferred));
+		have_deferred = 1;
+	}
+	if (sess.ctl.eof) {
+		/* The client hung up on the control connection. */
+		xfer_cleanup();
+		_exit(0);
+	}
+}

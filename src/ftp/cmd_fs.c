@@ -1,0 +1,324 @@
+/*
+ * cmd_fs.c: session commands that work on names and directories: USER
+ * and PASS after login, QUIT NOOP SYST FEAT HELP, PWD CWD CDUP, MKD RMD
+ * DELE RNFR RNTO, SIZE MDTM.  Paths go straight to the kernel: the jail
+ * is a real chroot, so there is no path rewriting to get wrong.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "conf/opts.h"
+#include "ftp/cmds.h"
+#include "ftp/ftp.h"
+#include "session.h"
+
+/* A path argument as a C string; replies 501/550 itself on failure. */
+static int
+arg_path(struct str arg, char *dst, size_t size)
+{
+	if (str_copy(arg, dst, size) == -1) {
+		(void)ctl_reply(&sess.ctl, 550, "File name too long.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Quote a directory name for 257 replies: '"' doubles (RFC 959). */
+static void
+reply_257(const char *dir, const char *what)
+{
+	BUF_DECLARE(b, PATH_MAX * 2 + 64);
+	size_t i;
+
+	(void)buf_addc(&b, '"');
+	for (i = 0; dir[i] != '\0'; i++) {
+		if (dir[i] == '"')
+			(void)buf_addc(&b, '"');
+		(void)buf_addc(&b, (uint8_t)dir[i]);
+	}
+	(void)buf_addc(&b, '"');
+	if (buf_overflowed(&b)) {
+		(void)ctl_reply(&sess.ctl, 550, "Name too long.");
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 257, "%.*s %s", (int)buf_len(&b),
+	    (const char *)buf_data(&b), what);
+}
+
+void
+cmd_user(struct str arg)
+{
+	(void)arg;
+	if (sess.guest)
+		(void)ctl_reply(&sess.ctl, 530, "Can't change user from guest "
+		    "login.");
+	else if (sess.chrooted)
+		(void)ctl_reply(&sess.ctl, 530, "Can't change user from chroot "
+		    "user.");
+	else
+		(void)ctl_reply(&sess.ctl, 530, "Already logged in.");
+}
+
+void
+cmd_pass(struct str arg)
+{
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 503, "Already logged in.");
+}
+
+void
+cmd_quit(struct str arg)
+{
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 221, "Goodbye.");
+	_exit(0);
+}
+
+void
+cmd_noop(struct str arg)
+{
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 200, "NOOP command successful.");
+}
+
+void
+cmd_syst(struct str arg)
+{
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 215, "%s Type: L8",
+	    opts.hide_host ? "UNKNOWN" : "UNIX");
+}
+
+void
+cmd_feat(struct str arg)
+{
+	(void)arg;
+	ftp_feat(&sess.ctl);
+}
+
+void
+cmd_help(struct str arg)
+{
+	ftp_help(&sess.ctl, arg);
+}
+
+void
+cmd_pwd(struct str arg)
+{
+	char cwd[PATH_MAX];
+
+	(void)arg;
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		session_reply_errno(550, "Current directory", errno);
+		return;
+	}
+	reply_257(cwd, "is current directory.");
+}
+
+void
+cmd_cwd(struct str arg)
+{
+	char path[PATH_MAX];
+
+	if (str_empty(arg))
+		(void)cstr_copy(path, sizeof(path), sess.home);
+	else if (arg_path(arg, path, sizeof(path)) == -1)
+		return;
+	if (chdir(path) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 250, "CWD command successful.");
+}
+
+void
+cmd_cdup(struct str arg)
+{
+	(void)arg;
+	cmd_cwd(str_cstr(".."));
+}
+
+void
+cmd_mkd(struct str arg)
+{
+	char path[PATH_MAX];
+
+	if (arg_path(arg, path, sizeof(path)) == -1)
+		return;
+	if (sess.guest && opts.guest_no_mkdir) {
+		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
+		return;
+	}
+	if (mkdir(path, 0777) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	session_log_op("mkdir", path, NULL, -1);
+	reply_257(path, "directory created.");
+}
+
+void
+cmd_rmd(struct str arg)
+{
+	char path[PATH_MAX];
+
+	if (arg_path(arg, path, sizeof(path)) == -1)
+		return;
+	if (sess.guest && !opts.guest_modify) {
+		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
+		return;
+	}
+	if (rmdir(path) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	session_log_op("rmdir", path, NULL, -1);
+	(void)ctl_reply(&sess.ctl, 250, "RMD command successful.");
+}
+
+void
+cmd_dele(struct str arg)
+{
+	char path[PATH_MAX];
+
+	if (arg_path(arg, path, sizeof(path)) == -1)
+		return;
+	/* Guests may not delete (files or directories) unless -m. */
+	if (sess.guest && !opts.guest_modify) {
+		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
+		return;
+	}
+	if (unlink(path) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	session_log_op("delete", path, NULL, -1);
+	(void)ctl_reply(&sess.ctl, 250, "DELE command successful.");
+}
+
+void
+cmd_rnfr(struct str arg)
+{
+	struct stat st;
+
+	if (sess.guest && !opts.guest_modify) {
+		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
+		return;
+	}
+	if (arg_path(arg, sess.rnfr, sizeof(sess.rnfr)) == -1)
+		return;
+	if (lstat(sess.rnfr, &st) == -1) {
+		session_reply_errno(550, sess.rnfr, errno);
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 350, "File exists, ready for destination "
+	    "name.");
+	/* Set after the reply: dispatch() clears it on the next command. */
+	sess.rnfr_set = 2;
+}
+
+void
+cmd_rnto(struct str arg)
+{
+	char to[PATH_MAX];
+
+	if (!sess.rnfr_set) {
+		(void)ctl_reply(&sess.ctl, 503, "Bad sequence of commands.");
+		return;
+	}
+	if (arg_path(arg, to, sizeof(to)) == -1)
+		return;
+	if (rename(sess.rnfr, to) == -1) {
+		session_reply_errno(550, to, errno);
+		return;
+	}
+	session_log_op("rename", sess.rnfr, to, -1);
+	(void)ctl_reply(&sess.ctl, 250, "RNTO command successful.");
+}
+
+/* Bytes a TYPE A transfer of a small file would send. */
+static int
+ascii_size(const char *path, uint64_t *out)
+{
+	struct ascii_state as;
+	uint8_t blk[4096];
+	ssize_t n;
+	int fd;
+
+	memset(&as, 0, sizeof(as));
+	*out = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, blk, sizeof(blk))) > 0)
+		*out += ascii_net_size(&as, blk, (size_t)n);
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+void
+cmd_size(struct str arg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	uint64_t n;
+
+	if (arg_path(arg, path, sizeof(path)) == -1)
+		return;
+	if (stat(path, &st) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)ctl_reply(&sess.ctl, 550, "%s: not a plain file.", path);
+		return;
+	}
+	if (!sess.type_ascii) {
+		(void)ctl_reply(&sess.ctl, 213, "%lld", (long long)st.st_size);
+		return;
+	}
+	/* TYPE A: exact, by reading, for files up to 10 KiB as BSD does. */
+	if (st.st_size > 10240) {
+		(void)ctl_reply(&sess.ctl, 550, "%s: too large for type A "
+		    "SIZE.", path);
+		return;
+	}
+	if (ascii_size(path, &n) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 213, "%llu", (unsigned long long)n);
+}
+
+void
+cmd_mdtm(struct str arg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	struct tm tm;
+
+	if (arg_path(arg, path, sizeof(path)) == -1)
+		return;
+	if (stat(path, &st) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)ctl_reply(&sess.ctl, 550, "%s: not a plain file.", path);
+		return;
+	}
+	if (gmtime_r(&st.st_mtime, &tm) == NULL) {
+		(void)ctl_reply(&sess.ctl, 550, "%s: bad time.", path);
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 213, "%04d%02d%02d%02d%02d%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+}

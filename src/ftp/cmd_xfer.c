@@ -1,0 +1,302 @@
+/*
+ * cmd_xfer.c: session commands about transfers: TYPE MODE STRU REST ALLO
+ * PASV PORT RETR STOR APPE LIST NLST ABOR.  They check and open what the
+ * transfer needs, then hand over to data/dataconn.c and data/xfer.c.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/opts.h"
+#include "ftp/cmds.h"
+#include "ftp/ftp.h"
+#include "session.h"
+
+void
+cmd_type(struct str arg)
+{
+	struct str t, rest;
+
+	(void)str_split(str_trim(arg), ' ', &t, &rest);
+	rest = str_trim(rest);
+	if (str_eq_ci(t, "A")) {
+		if (!str_empty(rest) && !str_eq_ci(rest, "N")) {
+			(void)ctl_reply(&sess.ctl, 504, "Form must be N.");
+			return;
+		}
+		sess.type_ascii = 1;
+		(void)ctl_reply(&sess.ctl, 200, "Type set to A.");
+	} else if (str_eq_ci(t, "I") && str_empty(rest)) {
+		sess.type_ascii = 0;
+		(void)ctl_reply(&sess.ctl, 200, "Type set to I.");
+	} else if (str_eq_ci(t, "L")) {
+		if (!str_eq(rest, "8")) {
+			(void)ctl_reply(&sess.ctl, 504, "Byte size must be 8.");
+			return;
+		}
+		sess.type_ascii = 0;
+		(void)ctl_reply(&sess.ctl, 200, "Type set to L (byte size 8).");
+	} else if (str_eq_ci(t, "E")) {
+		(void)ctl_reply(&sess.ctl, 504, "Type E not implemented.");
+	} else {
+		(void)ctl_reply(&sess.ctl, 501, "Unknown TYPE.");
+	}
+}
+
+void
+cmd_mode(struct str arg)
+{
+	if (str_eq_ci(str_trim(arg), "S"))
+		(void)ctl_reply(&sess.ctl, 200, "MODE S accepted.");
+	else
+		(void)ctl_reply(&sess.ctl, 502, "Unimplemented MODE type.");
+}
+
+void
+cmd_stru(struct str arg)
+{
+	if (str_eq_ci(str_trim(arg), "F"))
+		(void)ctl_reply(&sess.ctl, 200, "STRU F accepted.");
+	else
+		(void)ctl_reply(&sess.ctl, 504, "Unimplemented STRU type.");
+}
+
+void
+cmd_allo(struct str arg)
+{
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 202, "ALLO command ignored.");
+}
+
+void
+cmd_rest(struct str arg)
+{
+	uint64_t n;
+
+	if (str_to_u64(str_trim(arg), INT64_MAX, &n) == -1) {
+		(void)ctl_reply(&sess.ctl, 501, "REST requires a byte offset "
+		    "(a non-negative number).");
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 350, "Restarting at %llu. Send STORE or "
+	    "RETRIEVE to initiate transfer.", (unsigned long long)n);
+	sess.restart = (off_t)n;
+	sess.restart_set = 1;
+}
+
+void
+cmd_pasv(struct str arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	const uint8_t *a;
+	uint16_t port;
+
+	(void)arg;
+	if (dc_pasv(&ss, &len) == -1) {
+		(void)ctl_reply(&sess.ctl, 425, "Can't open passive "
+		    "connection: %s.", strerror(errno));
+		return;
+	}
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		a = (const uint8_t *)&sin->sin_addr;
+		port = ntohs(sin->sin_port);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			dc_close();
+			(void)ctl_reply(&sess.ctl, 425, "Can't open passive "
+			    "connection: use EPSV on IPv6.");
+			return;
+		}
+		a = (const uint8_t *)&sin6->sin6_addr + 12;
+		port = ntohs(sin6->sin6_port);
+	}
+	(void)ctl_reply(&sess.ctl, 227, "Entering Passive Mode "
+	    "(%u,%u,%u,%u,%u,%u)", a[0], a[1], a[2], a[3], port >> 8,
+	    port & 0xff);
+}
+
+void
+cmd_port(struct str arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int r;
+
+	r = dc_port_parse(str_trim(arg), &ss, &len);
+	if (r == -1) {
+		(void)ctl_reply(&sess.ctl, 501, "Invalid PORT argument.");
+		return;
+	}
+	if (r == -2) {
+		(void)ctl_reply(&sess.ctl, 500, "Illegal PORT range rejected.");
+		return;
+	}
+	dc_close();
+	sess.port_addr = ss;
+	sess.port_addrlen = len;
+	sess.dmode = DC_PORT;
+	(void)ctl_reply(&sess.ctl, 200, "PORT command successful.");
+}
+
+/* Common start of every transfer: a data channel must be set up. */
+static int
+begin(enum xfer_kind kind, const char *name, int file, int ascii)
+{
+	struct xfer *x = &sess.x;
+
+	if (sess.dmode == DC_NONE) {
+		if (file != -1)
+			close(file);
+		(void)ctl_reply(&sess.ctl, 425, "Use PORT or PASV first.");
+		return -1;
+	}
+	x->kind = kind;
+	x->file = file;
+	x->sock = -1;
+	x->ascii = ascii;
+	x->bytes = 0;
+	x->connected = 0;
+	memset(&x->as, 0, sizeof(x->as));
+	(void)cstr_copy(x->name, sizeof(x->name), name);
+	if (dc_open() == -1) {
+		xfer_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+void
+cmd_retr(struct str arg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (opts.no_retr || (sess.guest && opts.guest_no_retr)) {
+		(void)ctl_reply(&sess.ctl, 500, "RETR command disabled.");
+		return;
+	}
+	if (str_copy(arg, path, sizeof(path)) == -1) {
+		(void)ctl_reply(&sess.ctl, 550, "File name too long.");
+		return;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode) ||
+	    (sess.guest && !S_ISREG(st.st_mode))) {
+		close(fd);
+		(void)ctl_reply(&sess.ctl, 550, "%s: not a plain file.", path);
+		return;
+	}
+	sess.x.size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	sess.x.offset = 0;
+	/* In TYPE A the offset counts converted bytes (xfer.c skips). */
+	if (sess.restart_set)
+		sess.x.offset = sess.restart;
+	sess.x.use_sendfile = S_ISREG(st.st_mode) && !sess.type_ascii;
+	(void)begin(XF_RETR, path, fd, sess.type_ascii);
+}
+
+static void
+store(struct str arg, int append)
+{
+	char path[PATH_MAX];
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+
+	if (str_copy(arg, path, sizeof(path)) == -1) {
+		(void)ctl_reply(&sess.ctl, 553, "File name too long.");
+		return;
+	}
+	if (sess.guest && !opts.guest_modify) {
+		/* Guests never overwrite, append to, or resume a file. */
+		if (append) {
+			(void)ctl_reply(&sess.ctl, 550, "Appending to existing "
+			    "file denied.");
+			return;
+		}
+		if (sess.restart_set) {
+			(void)ctl_reply(&sess.ctl, 550, "Modifying existing "
+			    "file denied.");
+			return;
+		}
+		flags |= O_EXCL;
+	}
+	if (append)
+		flags |= O_APPEND;
+	else if (!sess.restart_set)
+		flags |= O_TRUNC;
+	if ((fd = open(path, flags, 0666)) == -1) {
+		session_reply_errno(553, path, errno);
+		return;
+	}
+	if (sess.restart_set && !append &&
+	    lseek(fd, sess.restart, SEEK_SET) == -1) {
+		session_reply_errno(553, path, errno);
+		close(fd);
+		return;
+	}
+	sess.x.append = append;
+	(void)begin(XF_STOR, path, fd, sess.type_ascii);
+}
+
+void
+cmd_stor(struct str arg)
+{
+	store(arg, 0);
+}
+
+void
+cmd_appe(struct str arg)
+{
+	store(arg, 1);
+}
+
+static void
+list(struct str arg, int nlst)
+{
+	char a[PATH_MAX];
+
+	/* The listing itself is produced in xfer.c once connected. */
+	if (str_copy(arg, a, sizeof(a)) == -1) {
+		(void)ctl_reply(&sess.ctl, 550, "Argument too long.");
+		return;
+	}
+	sess.x.nlst = nlst;
+	(void)begin(XF_LIST, a, -1, 1);
+}
+
+void
+cmd_list(struct str arg)
+{
+	list(arg, 0);
+}
+
+void
+cmd_nlst(struct str arg)
+{
+	list(arg, 1);
+}
+
+void
+cmd_abor(struct str arg)
+{
+	(void)arg;
+	/* A transfer in progress is aborted in xfer.c; here none runs. */
+	dc_close();
+	(void)ctl_reply(&sess.ctl, 225, "ABOR command successful.");
+}

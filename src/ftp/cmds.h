@@ -1,0 +1,25 @@
+/*
+ * cmds.h: the session's command handlers (ftp/cmd_*.c), for cmdtab.c.
+ */
+#ifndef FTPD_CMDS_H
+#define FTPD_CMDS_H
+
+#include "str.h"
+
+void	cmd_user(struct str);	void	cmd_pass(struct str);
+void	cmd_quit(struct str);	void	cmd_noop(struct str);
+void	cmd_syst(struct str);	void	cmd_type(struct str);
+void	cmd_mode(struct str);	void	cmd_stru(struct str);
+void	cmd_pwd(struct str);	void	cmd_cwd(struct str);
+void	cmd_cdup(struct str);	void	cmd_pasv(struct str);
+void	cmd_port(struct str);	void	cmd_list(struct str);
+void	cmd_nlst(struct str);	void	cmd_retr(struct str);
+void	cmd_stor(struct str);	void	cmd_appe(struct str);
+void	cmd_feat(struct str);	void	cmd_help(struct str);
+void	cmd_size(struct str);	void	cmd_mdtm(struct str);
+void	cmd_rest(struct str);	void	cmd_mkd(struct str);
+void	cmd_rmd(struct str);	void	cmd_dele(struct str);
+void	cmd_rnfr(struct str);	void	cmd_rnto(struct str);
+void	cmd_abor(struct str);	void	cmd_allo(struct str);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * cmdtab.c: the session's command table: one row per verb, its handler
+ * and its argument rule.  HELP's list lives in ftp/common.c.
+ */
+#include "ftp/cmds.h"
+#include "session.h"
+
+static const struct cmd table[] = {
+	{ "USER", cmd_user, 0 },
+	{ "PASS", cmd_pass, 0 },
+	{ "QUIT", cmd_quit, 0 },
+	{ "NOOP", cmd_noop, 0 },
+	{ "SYST", cmd_syst, 0 },
+	{ "FEAT", cmd_feat, 0 },
+	{ "HELP", cmd_help, 0 },
+	{ "TYPE", cmd_type, CMD_ARG },
+	{ "MODE", cmd_mode, CMD_ARG },
+	{ "STRU", cmd_stru, CMD_ARG },
+	{ "PWD", cmd_pwd, 0 },
+	{ "XPWD", cmd_pwd, 0 },
+	{ "CWD", cmd_cwd, 0 },
+	{ "XCWD", cmd_cwd, 0 },
+	{ "CDUP", cmd_cdup, 0 },
+	{ "XCUP", cmd_cdup, 0 },
+	{ "PASV", cmd_pasv, 0 },
+	{ "PORT", cmd_port, CMD_ARG },
+	{ "LIST", cmd_list, 0 },
+	{ "NLST", cmd_nlst, 0 },
+	{ "RETR", cmd_retr, CMD_ARG },
+	{ "STOR", cmd_stor, CMD_ARG | CMD_WRITE },
+	{ "APPE", cmd_appe, CMD_ARG | CMD_WRITE },
+	{ "SIZE", cmd_size, CMD_ARG },
+	{ "MDTM", cmd_mdtm, CMD_ARG },
+	{ "REST", cmd_rest, CMD_ARG },
+	{ "MKD", cmd_mkd, CMD_ARG | CMD_WRITE },
+	{ "XMKD", cmd_mkd, CMD_ARG | CMD_WRITE },
+	{ "RMD", cmd_rmd, CMD_ARG | CMD_WRITE },
+	{ "XRMD", cmd_rmd, CMD_ARG | CMD_WRITE },
+	{ "DELE", cmd_dele, CMD_ARG | CMD_WRITE },
+	{ "RNFR", cmd_rnfr, CMD_ARG | CMD_WRITE },
+	{ "RNTO", cmd_rnto, CMD_ARG | CMD_WRITE },
+	{ "ABOR", cmd_abor, 0 },
+	{ "ALLO", cmd_allo, 0 },
+	{ NULL, NULL, 0 }
+};
+
+const struct cmd *
+cmd_lookup(struct str verb)
+{
+	int i;
+
+	for (i = 0; table[i].verb != NULL; i++)
+		if (str_eq_ci(verb, table[i].verb))
+			return &table[i];
+	return NULL;
+}

@@ -1,0 +1,130 @@
+/*
+ * common.c: the command list (for HELP, FEAT and "500 vs 530" before
+ * login), the host name, and banner text, shared by pre-login and session.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <netdb.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/opts.h"
+#include "ftp/ftp.h"
+
+/* Every verb either process implements; HELP prints them. */
+static const char *commands[] = {
+	"USER", "PASS", "QUIT", "SYST", "TYPE", "MODE", "STRU", "PWD",
+	"XPWD", "CWD", "XCWD", "CDUP", "XCUP", "PASV", "PORT", "LIST",
+	"NLST", "RETR", "STOR", "NOOP", "HELP", "FEAT", "SIZE", "MDTM",
+	"REST", "MKD", "XMKD", "RMD", "XRMD", "DELE", "RNFR", "RNTO",
+	"ABOR", "ALLO", "APPE", NULL
+};
+
+int
+ftp_is_anonymous(const char *user)
+{
+	return strcmp(user, "ftp") == 0 || strcmp(user, "anonymous") == 0;
+}
+
+int
+ftp_known_command(struct str verb)
+{
+	int i;
+
+	for (i = 0; commands[i] != NULL; i++)
+		if (str_eq_ci(verb, commands[i]))
+			return 1;
+	return 0;
+}
+
+void
+ftp_feat(struct ctl *c)
+{
+	/* Only what the session really implements. */
+	(void)ctl_lreply(c, 211, "Extensions supported:");
+	(void)ctl_write(c, " MDTM\r\n", 7);
+	(void)ctl_write(c, " REST STREAM\r\n", 14);
+	(void)ctl_write(c, " SIZE\r\n", 7);
+	(void)ctl_reply(c, 211, "End.");
+}
+
+void
+ftp_help(struct ctl *c, struct str arg)
+{
+	BUF_DECLARE(b, 128);
+	int i, col = 0;
+
+	if (!str_empty(arg)) {
+		if (ftp_known_command(arg))
+			(void)ctl_reply(c, 214, "Syntax: %.*s <args>",
+			    (int)arg.len, arg.p);
+		else
+			(void)ctl_reply(c, 502, "Unknown command %.*s.",
+			    (int)(arg.len > 64 ? 64 : arg.len), arg.p);
+		return;
+	}
+	(void)ctl_lreply(c, 214, "The following commands are recognized.");
+	for (i = 0; commands[i] != NULL; i++) {
+		(void)buf_printf(&b, "   %-5s", commands[i]);
+		if (++col == 8 || commands[i + 1] == NULL) {
+			(void)buf_adds(&b, "\r\n");
+			(void)ctl_write(c, buf_data(&b), buf_len(&b));
+			buf_reset(&b);
+			col = 0;
+		}
+	}
+	if (opts.hide_host)
+		(void)ctl_reply(c, 214, "End.");
+	else
+		(void)ctl_reply(c, 214, "Direct comments to ftp-bugs@%s.",
+		    ftp_hostname());
+}
+
+const char *
+ftp_hostname(void)
+{
+	static char name[256];
+
+	if (opts.hostname[0] != '\0')
+		return opts.hostname;
+	if (name[0] == '\0' && gethostname(name, sizeof(name) - 1) == -1)
+		(void)cstr_copy(name, sizeof(name), "localhost");
+	return name;
+}
+
+void
+ftp_peer_ip(int fd, char *dst, size_t dstsize)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, dst, (socklen_t)dstsize,
+	    NULL, 0, NI_NUMERICHOST) != 0)
+		(void)cstr_copy(dst, dstsize, "unknown");
+	/* Show v4-mapped peers as plain IPv4, as fail2ban expects. */
+	if (strncmp(dst, "::ffff:", 7) == 0 && strchr(dst + 7, '.') != NULL)
+		memmove(dst, dst + 7, strlen(dst + 7) + 1);
+}
+
+void
+ftp_reply_text(struct ctl *c, int code, const char *text, size_t len)
+{
+	struct str rest = str_from(text, len), line;
+	int n = 0;
+
+	while (!str_empty(rest) && n++ < 200) {
+		char tmp[512];
+
+		(void)str_split(rest, '\n', &line, &rest);
+		if (line.len > 0 && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (line.len >= sizeof(tmp))
+			line.len = sizeof(tmp) - 1;
+		if (str_copy(line, tmp, sizeof(tmp)) == -1)
+			continue;	/* a NUL byte: skip the line */
+		(void)ctl_lreply(c, code, " %s", tmp);
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * mon_proto.h: the monitor interface, on one screen.
+ *
+ * Every message is one SOCK_SEQPACKET packet: struct mon_hdr then the
+ * fixed-size body of its type.  The receiver accepts a message only if
+ * its length is exactly sizeof(hdr) + sizeof(body), every string field is
+ * NUL-terminated inside its array, and the type is permitted in the
+ * sender's current state (monitor.c's table).  Anything else ends the
+ * sender's session.  Only the types marked "+ fd" carry a descriptor.
+ */
+#ifndef FTPD_MON_PROTO_H
+#define FTPD_MON_PROTO_H
+
+#include <stdint.h>
+
+#define MON_USER_MAX	256
+#define MON_PASS_MAX	256
+#define MON_PENDING_MAX	1024
+#define MON_TEXT_MAX	1024
+
+enum mon_type {
+	/* pre-login -> monitor */
+	MON_REQ_LOG = 1,	/* struct mon_log, any role */
+	MON_REQ_LOGIN,		/* struct mon_login + control fd */
+	/* monitor -> pre-login */
+	MON_ANS_LOGIN_FAIL,	/* struct mon_login_fail */
+	MON_ANS_LOGIN_OK,	/* struct mon_empty */
+	/* login worker -> monitor */
+	MON_REQ_RESULT,		/* struct mon_result */
+	/* session -> monitor */
+	MON_REQ_DATA_SOCKET,	/* struct mon_empty */
+	/* monitor -> session */
+	MON_ANS_DATA_SOCKET,	/* struct mon_errno + socket fd if err==0 */
+	MON_TYPE_MAX
+};
+
+struct mon_hdr {
+	uint32_t	type;
+	uint32_t	len;		/* body bytes */
+};
+
+struct mon_empty {
+	uint32_t	unused;
+};
+
+struct mon_log {
+	int32_t		prio;
+	char		text[MON_TEXT_MAX];
+};
+
+struct mon_login {
+	char		user[MON_USER_MAX];
+	char		pass[MON_PASS_MAX];
+	uint32_t	pending_len;
+	uint8_t		pending[MON_PENDING_MAX];
+};
+
+struct mon_login_fail {
+	uint32_t	fatal;		/* 1: close the connection */
+	char		text[MON_TEXT_MAX];	/* the full reply line */
+};
+
+enum mon_result_kind {
+	MON_RESULT_OK = 0,
+	MON_RESULT_FAIL,	/* wrong password, unknown user... */
+	MON_RESULT_REFUSED,	/* ftpusers, shell, nologin, -A */
+	MON_RESULT_ERROR	/* internal failure */
+};
+
+struct mon_result {
+	uint32_t	kind;		/* enum mon_result_kind */
+	uint32_t	uid;
+	uint32_t	guest;
+	uint32_t	chrooted;
+	char		user[MON_USER_MAX];
+	char		text[MON_TEXT_MAX];	/* reply line on failure */
+};
+
+struct mon_errno {
+	int32_t		err;
+};
+
+#endif

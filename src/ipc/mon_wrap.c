@@ -1,0 +1,110 @@
+/*
+ * mon_wrap.c: the jailed side of the monitor interface.  Each stub sends
+ * one request on FD_MON and, where the request has an answer, waits for
+ * exactly that answer type; anything else ends the process.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc/msg.h"
+#include "log/log.h"
+#include "monitor.h"
+#include "str.h"
+
+void
+mon_log_relay(int prio, const char *text)
+{
+	struct mon_log m;
+
+	memset(&m, 0, sizeof(m));
+	m.prio = prio;
+	(void)cstr_copy(m.text, sizeof(m.text), text);
+	/* Logging must never kill the session: errors are ignored. */
+	(void)msg_send(FD_MON, MON_REQ_LOG, &m, sizeof(m), -1);
+}
+
+static void
+expect(uint32_t want, void *body, size_t size, int *fd)
+{
+	uint32_t type;
+	size_t len;
+	int r, gotfd;
+
+	r = msg_recv(FD_MON, &type, body, size, &len, &gotfd);
+	if (r <= 0) {
+		/* The monitor is gone: nothing can be done safely. */
+		_exit(1);
+	}
+	if (type != want || len != size) {
+		if (gotfd != -1)
+			close(gotfd);
+		_exit(1);
+	}
+	if (fd != NULL)
+		*fd = gotfd;
+	else if (gotfd != -1)
+		close(gotfd);
+}
+
+int
+mon_login(const char *user, const char *pass, const void *pending,
+    size_t pending_len, struct mon_login_fail *fail)
+{
+	static struct mon_login m;	/* 1.5 KiB: keep it off the stack */
+	uint32_t type;
+	size_t len;
+	int r, fd;
+	union {
+		struct mon_login_fail	fail;
+		struct mon_empty	ok;
+	} ans;
+
+	memset(&m, 0, sizeof(m));
+	if (cstr_copy(m.user, sizeof(m.user), user) == -1 ||
+	    cstr_copy(m.pass, sizeof(m.pass), pass) == -1 ||
+	    pending_len > sizeof(m.pending))
+		return -1;
+	memcpy(m.pending, pending, pending_len);
+	m.pending_len = (uint32_t)pending_len;
+	r = msg_send(FD_MON, MON_REQ_LOGIN, &m, sizeof(m), FD_CTL);
+	explicit_bzero(&m, sizeof(m));
+	if (r == -1)
+		_exit(1);
+	r = msg_recv(FD_MON, &type, &ans, sizeof(ans), &len, &fd);
+	if (r <= 0)
+		_exit(1);
+	if (fd != -1)
+		close(fd);
+	if (type == MON_ANS_LOGIN_OK && len == sizeof(ans.ok))
+		return 1;
+	if (type == MON_ANS_LOGIN_FAIL && len == sizeof(ans.fail) &&
+	    msg_str_ok(ans.fail.text, sizeof(ans.fail.text))) {
+		*fail = ans.fail;
+		return 0;
+	}
+	_exit(1);
+}
+
+int
+mon_data_socket(int *fd)
+{
+	struct mon_empty req = { 0 };
+	struct mon_errno ans;
+
+	if (msg_send(FD_MON, MON_REQ_DATA_SOCKET, &req, sizeof(req), -1) == -1)
+		_exit(1);
+	expect(MON_ANS_DATA_SOCKET, &ans, sizeof(ans), fd);
+	if (ans.err != 0) {
+		if (*fd != -1)
+			close(*fd);
+		*fd = -1;
+		errno = ans.err;
+		return -1;
+	}
+	if (*fd == -1) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * msg: one typed message per SOCK_SEQPACKET packet, with an optional
+ * descriptor (SCM_RIGHTS).  See mon_proto.h for the types.
+ */
+#ifndef FTPD_MSG_H
+#define FTPD_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MSG_MAX		4096	/* largest packet, header included */
+
+int	 msg_socketpair(int fds[2]);
+
+/* Send type + body (+ fd if fd >= 0).  0, or -1 with errno. */
+int	 msg_send(int sock, uint32_t type, const void *body, size_t len, int fd);
+
+/*
+ * Receive one message into body[bodysize].  *type and *len describe it;
+ * *fd gets a received descriptor or -1.  Returns 1 on a message, 0 on
+ * EOF, -1 on error (errno; EAGAIN when non-blocking and nothing waits;
+ * EBADMSG for a truncated or malformed packet).
+ */
+int	 msg_recv(int sock, uint32_t *type, void *body, size_t bodysize,
+	    size_t *len, int *fd);
+
+/* Is this NUL-terminated within n bytes? */
+int	 msg_str_ok(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * buf.c: bounded byte buffers.  See buf.h for the contract.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+
+void
+buf_init(struct buf *b, void *mem, size_t cap)
+{
+	b->priv_mem = mem;
+	b->priv_len = 0;
+	b->priv_cap = cap;
+	b->priv_overflow = 0;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->priv_len = 0;
+	b->priv_overflow = 0;
+}
+
+size_t
+buf_len(const struct buf *b)
+{
+	return b->priv_len;
+}
+
+size_t
+buf_cap(const struct buf *b)
+{
+	return b->priv_cap;
+}
+
+size_t
+buf_room(const struct buf *b)
+{
+	return b->priv_cap - b->priv_len;
+}
+
+int
+buf_overflowed(const struct buf *b)
+{
+	return b->priv_overflow;
+}
+
+const uint8_t *
+buf_data(const struct buf *b)
+{
+	return b->priv_mem;
+}
+
+int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (n > buf_room(b)) {
+		b->priv_overflow = 1;
+		return -1;
+	}
+	if (n > 0)
+		memcpy(b->priv_mem + b->priv_len, p, n);
+	b->priv_len += n;
+	return 0;
+}
+
+int
+buf_addc(struct buf *b, uint8_t c)
+{
+	return buf_add(b, &c, 1);
+}
+
+int
+buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	size_t room = buf_room(b);
+	int n;
+
+	/*
+	 * vsnprintf needs room for its NUL, which we do not keep: format
+	 * into the free space and reject the result if it was cut.
+	 */
+	if (room == 0) {
+		b->priv_overflow = 1;
+		return -1;
+	}
+	n = vsnprintf((char *)b->priv_mem + b->priv_len, room, fmt, ap);
+	if (n < 0 || (size_t)n >= room) {
+		b->priv_overflow = 1;
+		return -1;
+	}
+	b->priv_len += (size_t)n;
+	return 0;
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void
+buf_consume(struct buf *b, size_t n)
+{
+	if (n >= b->priv_len) {
+		b->priv_len = 0;
+		return;
+	}
+	memmove(b->priv_mem, b->priv_mem + n, b->priv_len - n);
+	b->priv_len -= n;
+}
+
+void
+buf_truncate(struct buf *b, size_t n)
+{
+	if (n < b->priv_len)
+		b->priv_len = n;
+}
+
+uint8_t *
+buf_tail(struct buf *b)
+{
+	return b->priv_mem + b->priv_len;
+}
+
+int
+buf_commit(struct buf *b, size_t n)
+{
+	if (n > buf_room(b)) {
+		b->priv_overflow = 1;
+		return -1;
+	}
+	b->priv_len += n;
+	return 0;
+}
+
+ptrdiff_t
+buf_find(const struct buf *b, uint8_t c, size_t from)
+{
+	const uint8_t *p;
+
+	if (from >= b->priv_len)
+		return -1;
+	p = memchr(b->priv_mem + from, c, b->priv_len - from);
+	return p == NULL ? -1 : p - b->priv_mem;
+}
+
+int
+buf_cstr(const struct buf *b, char *dst, size_t dstsize)
+{
+	if (dstsize == 0)
+		return -1;
+	if (b->priv_len >= dstsize ||
+	    memchr(b->priv_mem, '\0', b->priv_len) != NULL) {
+		dst[0] = '\0';
+		return -1;
+	}
+	memcpy(dst, b->priv_mem, b->priv_len);
+	dst[b->priv_len] = '\0';
+	return 0;
+}

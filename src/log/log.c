@@ -1,0 +1,187 @@
+/*
+ * log.c: syslog records (RFC 3164 datagrams) written by the monitor, and
+ * relayed from jailed processes.  See log.h.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "str.h"
+
+int	log_debug_enabled;
+
+static int		 log_fd = -1;
+static int		 log_stderr;
+static char		 log_ident[32] = "ftpd";
+static char		 log_path[108] = "/dev/log";
+static log_relay_fn	*log_relay;
+
+static void
+log_connect(void)
+{
+	struct sockaddr_un sun;
+
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (log_fd == -1)
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (cstr_copy(sun.sun_path, sizeof(sun.sun_path), log_path) == -1 ||
+	    connect(log_fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		/* No syslogd (yet): keep the socket, try again per line. */
+		return;
+	}
+	/* Never block the monitor on a slow syslogd: drop lines instead. */
+	(void)fcntl(log_fd, F_SETFL, O_NONBLOCK);
+}
+
+void
+log_open(const char *ident, const char *sockpath, int to_stderr)
+{
+	if (ident != NULL)
+		(void)cstr_copy(log_ident, sizeof(log_ident), ident);
+	if (sockpath != NULL && sockpath[0] != '\0')
+		(void)cstr_copy(log_path, sizeof(log_path), sockpath);
+	log_stderr = to_stderr;
+	/* Timestamps are local time: load the zone before any chroot. */
+	tzset();
+	log_connect();
+}
+
+void
+log_close(void)
+{
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = -1;
+	log_stderr = 0;
+}
+
+void
+log_reopen(void)
+{
+	log_connect();
+}
+
+void
+log_set_relay(log_relay_fn *fn)
+{
+	log_relay = fn;
+}
+
+void
+log_sanitize(char *dst, size_t dstsize, const char *src, size_t len)
+{
+	size_t i, o = 0;
+
+	if (dstsize == 0)
+		return;
+	for (i = 0; i < len && o + 1 < dstsize; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	dst[o] = '\0';
+}
+
+void
+log_emit(int prio, pid_t pid, const char *text)
+{
+	static const char *mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	BUF_DECLARE(b, LOG_LINE_MAX + 128);
+	struct tm tm;
+	time_t now;
+	size_t hdr;
+
+	if ((prio & LOG_FACMASK) == 0)
+		prio |= LOG_FTP;
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	(void)buf_printf(&b, "<%d>%s %2d %02d:%02d:%02d ", prio,
+	    mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	hdr = buf_len(&b);
+	(void)buf_printf(&b, "%s[%ld]: ", log_ident, (long)pid);
+	(void)buf_printf(&b, "%.*s", LOG_LINE_MAX, text);
+
+	if (log_stderr) {
+		(void)!write(STDERR_FILENO, buf_data(&b) + hdr, buf_len(&b) - hdr);
+		(void)!write(STDERR_FILENO, "\n", 1);
+	}
+	if (log_fd == -1)
+		return;
+	if (send(log_fd, buf_data(&b), buf_len(&b), MSG_NOSIGNAL) == -1 &&
+	    (errno == ENOTCONN || errno == ECONNREFUSED || errno == EDESTADDRREQ)) {
+		/* syslogd restarted: reconnect once and retry. */
+		log_connect();
+		if (log_fd != -1)
+			(void)send(log_fd, buf_data(&b), buf_len(&b),
+			    MSG_NOSIGNAL);
+	}
+}
+
+static void
+log_vmsg(int prio, const char *fmt, va_list ap)
+{
+	char raw[LOG_LINE_MAX], clean[LOG_LINE_MAX];
+	int n;
+
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (n < 0)
+		return;
+	log_sanitize(clean, sizeof(clean), raw,
+	    (size_t)n < sizeof(raw) ? (size_t)n : sizeof(raw) - 1);
+	if (log_relay != NULL)
+		log_relay(prio, clean);
+	else
+		log_emit(prio, getpid(), clean);
+}
+
+void
+log_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+	int save = errno;
+
+	va_start(ap, fmt);
+	log_vmsg(prio, fmt, ap);
+	va_end(ap);
+	errno = save;
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+	int save = errno;
+
+	if (!log_debug_enabled)
+		return;
+	va_start(ap, fmt);
+	log_vmsg(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+	errno = save;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

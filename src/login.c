@@ -1,0 +1,245 @@
+/*
+ * login.c: the login worker.  Forked by the monitor for one PASS, as
+ * root, with the user name and password as bounded fields.  It decides
+ * (ftpusers, shells, PAM or crypt, ftpchroot), reads what the session
+ * will need from outside the jail, reports to the monitor, and on success
+ * drops to the user for good and becomes the session process.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/auth.h"
+#include "auth/idmap.h"
+#include "conf/opts.h"
+#include "ftp/ftp.h"
+#include "ipc/msg.h"
+#include "log/log.h"
+#include "monitor.h"
+#include "platform/platform.h"
+#include "session.h"
+#include "str.h"
+
+static struct mon_result	res;
+static char			ip[64];
+
+static void __attribute__((noreturn))
+finish(enum mon_result_kind kind, const char *reply)
+{
+	res.kind = kind;
+	(void)cstr_copy(res.text, sizeof(res.text), reply);
+	(void)msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1);
+	_exit(0);
+}
+
+static void __attribute__((noreturn))
+failed(const char *user)
+{
+	log_msg(LOG_AUTHPRIV | LOG_NOTICE, "FTP LOGIN FAILED FROM %s, %s",
+	    ip, user);
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN FAILED FROM %s", ip);
+	finish(MON_RESULT_FAIL, "530 Login incorrect.");
+}
+
+static void __attribute__((noreturn))
+refused(const char *user, const char *why)
+{
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s (%s)",
+	    ip, user, why);
+	finish(MON_RESULT_REFUSED, "530 Login incorrect.");
+}
+
+/* Is the user (or, for guests, either anonymous name) denied? */
+static int
+denied(const char *user, gid_t gid, int guest)
+{
+	struct ftplist_match m;
+	char path[OPTS_PATH + 16];
+	const char *names[2] = { user, NULL };
+	int i;
+
+	if (opts_confpath(&opts, "ftpusers", path, sizeof(path)) == -1)
+		return 1;
+	if (guest) {
+		names[0] = "ftp";
+		names[1] = "anonymous";
+	}
+	for (i = 0; i < 2 && names[i] != NULL; i++) {
+		if (auth_list_lookup(path, names[i], gid, guest, &m) == -1) {
+			log_msg(LOG_ERR, "%s unreadable: refusing all logins",
+			    path);
+			return 1;
+		}
+		if (m.matched && !m.allow)
+			return 1;
+	}
+	return 0;
+}
+
+/* Split dir at "/./" into the chroot and the start directory. */
+static void
+split_root(const char *dir, char *root, size_t rsize, char *start,
+    size_t ssize, const char *user)
+{
+	if (ftplist_split_dotslash(dir, root, rsize, start, ssize) == -1)
+		refused(user, "directory name too long");
+}
+
+static void __attribute__((noreturn))
+login_guest(struct mon_login *req)
+{
+	char root[OPTS_PATH], start[OPTS_PATH], ident[64], user[OPTS_NAME];
+	struct role_id id;
+	struct passwd *pw;
+	int fell_back;
+
+	if ((pw = getpwnam(opts.anon_user)) == NULL) {
+		char t[MON_TEXT_MAX];
+
+		(void)cstr_printf(t, sizeof(t), "530 User %s unknown.",
+		    req->user);
+		log_msg(LOG_NOTICE, "ANONYMOUS FTP LOGIN REFUSED FROM %s "
+		    "(no account %s)", ip, opts.anon_user);
+		finish(MON_RESULT_REFUSED, t);
+	}
+	id.uid = pw->pw_uid;
+	id.gid = pw->pw_gid;
+	(void)cstr_copy(user, sizeof(user), pw->pw_name);
+	if (id.uid == 0)
+		refused(req->user, "anonymous account has uid 0");
+	split_root(opts.anon_root[0] != '\0' ? opts.anon_root : pw->pw_dir,
+	    root, sizeof(root), start, sizeof(start), req->user);
+	if (denied(req->user, id.gid, 1)) {
+		char t[MON_TEXT_MAX];
+
+		(void)cstr_printf(t, sizeof(t), "530 User %s access denied.",
+		    req->user);
+		log_msg(LOG_NOTICE, "ANONYMOUS FTP LOGIN REFUSED FROM %s", ip);
+		finish(MON_RESULT_REFUSED, t);
+	}
+	log_sanitize(ident, sizeof(ident), req->pass, strlen(req->pass));
+	explicit_bzero(req->pass, sizeof(req->pass));
+	if (opts.logging)
+		log_msg(LOG_INFO, "ANONYMOUS FTP LOGIN FROM %s, %s", ip, ident);
+	if (!opts.no_wtmp) {
+		char line[32];
+
+		(void)cstr_printf(line, sizeof(line), "ftpd%ld",
+		    (long)getpid());
+		plat_wtmp_login(line, "ftp", ip);
+	}
+	res.uid = id.uid;
+	res.guest = 1;
+	res.chrooted = 1;
+	(void)cstr_copy(res.user, sizeof(res.user), req->user);
+	res.kind = MON_RESULT_OK;
+	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
+		_exit(1);
+	fell_back = role_enter_user(user, &id, root, start);
+	session_main(&res, (const char *)req->pending, req->pending_len,
+	    fell_back, "/", ident, NULL);
+}
+
+static void __attribute__((noreturn))
+login_real(struct mon_login *req)
+{
+	char name[MON_USER_MAX], home[OPTS_PATH], shell[OPTS_PATH];
+	char root[OPTS_PATH], start[OPTS_PATH], dir[OPTS_PATH + 8];
+	char path[OPTS_PATH + 16];
+	struct ftplist_match m;
+	struct idmap *ids;
+	struct role_id id;
+	struct passwd *pw;
+	enum auth_res ar;
+	int chrooted, fell_back;
+
+	if ((pw = getpwnam(req->user)) == NULL) {
+		auth_dummy(req->pass);
+		explicit_bzero(req->pass, sizeof(req->pass));
+		failed(req->user);
+	}
+	id.uid = pw->pw_uid;
+	id.gid = pw->pw_gid;
+	if (cstr_copy(name, sizeof(name), pw->pw_name) == -1 ||
+	    cstr_copy(home, sizeof(home), pw->pw_dir) == -1 ||
+	    cstr_copy(shell, sizeof(shell), pw->pw_shell) == -1)
+		refused(req->user, "passwd entry too long");
+
+	/* Refusals still spend a password check: no timing oracle. */
+	if (denied(name, id.gid, 0) || id.uid == 0 ||
+	    !auth_shell_ok(opts.shells, shell)) {
+		auth_dummy(req->pass);
+		explicit_bzero(req->pass, sizeof(req->pass));
+		refused(name, id.uid == 0 ? "uid 0" :
+		    denied(name, id.gid, 0) ? "ftpusers" : "shell");
+	}
+	ar = AUTH_SYSERR;
+	if (opts.use_pam)
+		ar = auth_pam(opts.pam_service, name, req->pass, ip);
+	if (ar == AUTH_SYSERR)
+		ar = auth_crypt(name, req->pass);
+	explicit_bzero(req->pass, sizeof(req->pass));
+	if (ar != AUTH_OK)
+		failed(name);
+
+	/* ftpchroot: an unreadable file refuses the login (fail closed). */
+	chrooted = 0;
+	if (opts_confpath(&opts, "ftpchroot", path, sizeof(path)) == -1 ||
+	    auth_list_lookup(path, name, id.gid, 0, &m) == -1)
+		refused(name, "ftpchroot unreadable");
+	if (m.matched) {
+		chrooted = 1;
+		if (m.dir[0] == '\0')
+			(void)cstr_copy(dir, sizeof(dir), home);
+		else if (m.dir[0] == '/')
+			(void)cstr_copy(dir, sizeof(dir), m.dir);
+		else if (cstr_printf(dir, sizeof(dir), "%s/%s", home,
+		    m.dir) == -1)
+			refused(name, "ftpchroot directory too long");
+		split_root(dir, root, sizeof(root), start, sizeof(start), name);
+	} else {
+		(void)cstr_copy(start, sizeof(start), home);
+	}
+
+	/* Owner names for listings: read now, outside any jail. */
+	if ((ids = idmap_new()) == NULL ||
+	    idmap_load_files(ids, opts.passwd_file, opts.group_file) == -1)
+		log_msg(LOG_WARNING, "cannot load user/group names");
+	if (!opts.no_wtmp) {
+		char line[32];
+
+		(void)cstr_printf(line, sizeof(line), "ftpd%ld",
+		    (long)getpid());
+		plat_wtmp_login(line, name, ip);
+	}
+	if (opts.logging)
+		log_msg(LOG_INFO, "FTP LOGIN FROM %s as %s", ip, name);
+	if (chrooted && opts.logging)
+		log_msg(LOG_INFO, "session root changed to %s", root);
+
+	res.uid = id.uid;
+	res.guest = 0;
+	res.chrooted = (uint32_t)chrooted;
+	(void)cstr_copy(res.user, sizeof(res.user), name);
+	res.kind = MON_RESULT_OK;
+	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
+		_exit(1);
+	fell_back = role_enter_user(name, &id, chrooted ? root : NULL, start);
+	session_main(&res, (const char *)req->pending, req->pending_len,
+	    fell_back, chrooted ? start : home, NULL, ids);
+}
+
+void
+login_main(struct mon_login *req)
+{
+	log_set_relay(mon_log_relay);
+	ftp_peer_ip(FD_CTL, ip, sizeof(ip));
+	plat_proctitle("%s: [login]", ip);
+	memset(&res, 0, sizeof(res));
+	if (ftp_is_anonymous(req->user))
+		login_guest(req);
+	login_real(req);
+}

@@ -1,0 +1,475 @@
+/*
+ * monitor.c: the privileged side.  One monitor serves every session of a
+ * standalone daemon (it lives in the listener process) or the single
+ * session of an inetd invocation.  It never reads client bytes and never
+ * blocks: each session talks to it over its own SOCK_SEQPACKET channel
+ * with the fixed messages of ipc/mon_proto.h, and all slow or risky work
+ * (NSS, PAM, crypt) runs in a forked login worker.
+ *
+ * A session's states and the requests each permits:
+ *   PREAUTH     LOG, LOGIN           (from the pre-login process)
+ *   LOGIN_WAIT  LOG; RESULT from the login worker
+ *   SESSION     LOG, DATA_SOCKET     (from the session process)
+ * A message of another type, a wrong size, or an unterminated string ends
+ * that session: its process is killed, nobody else is affected.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/opts.h"
+#include "ev.h"
+#include "ftp/ftp.h"
+#include "ipc/msg.h"
+#include "log/log.h"
+#include "monitor.h"
+#include "platform/platform.h"
+#include "str.h"
+
+#define MON_MAX_FAILURES	6	/* the 6th failed PASS ends the session */
+
+struct mon_ids	mon_ids;
+
+enum sess_state { S_PREAUTH, S_LOGIN_WAIT, S_SESSION };
+
+struct mon_sess {
+	struct mon_sess		*next, *prev;
+	enum sess_state		 state;
+	pid_t			 pid;		/* pre-login or session */
+	pid_t			 worker;	/* login worker, LOGIN_WAIT */
+	int			 chan;		/* to pid */
+	int			 wchan;		/* to worker */
+	struct ev_io		 io, wio;
+	struct ev_timer		 delay;
+	int			 failures;
+	int			 logged_in;
+	struct sockaddr_storage	 peer, local;
+	socklen_t		 peerlen, locallen;
+	char			 ip[64];
+	char			 user[MON_USER_MAX];
+	struct mon_login_fail	 pending_fail;
+};
+
+static struct mon_sess	*sessions;
+static unsigned		 nsessions;
+static struct ev_loop	*mon_loop;
+
+static void	sess_end(struct mon_sess *, const char *why);
+static void	mon_sess_msg(struct ev_loop *, struct ev_io *, unsigned);
+
+unsigned
+mon_session_count(void)
+{
+	return nsessions;
+}
+
+static void
+sess_unlink(struct mon_sess *s)
+{
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		sessions = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	nsessions--;
+}
+
+static void
+wtmp_line(const struct mon_sess *s, char *line, size_t size)
+{
+	(void)cstr_printf(line, size, "ftpd%ld", (long)s->pid);
+}
+
+static void
+sess_end(struct mon_sess *s, const char *why)
+{
+	if (why != NULL) {
+		log_msg(LOG_WARNING, "session %ld from %s ended: %s",
+		    (long)s->pid, s->ip, why);
+		if (s->pid > 0)
+			(void)kill(s->pid, SIGKILL);
+		if (s->worker > 0)
+			(void)kill(s->worker, SIGKILL);
+	}
+	if (s->logged_in && !opts.no_wtmp) {
+		char line[32];
+
+		wtmp_line(s, line, sizeof(line));
+		plat_wtmp_logout(line);
+	}
+	ev_timer_stop(mon_loop, &s->delay);
+	if (s->chan != -1) {
+		ev_io_stop(mon_loop, &s->io);
+		close(s->chan);
+	}
+	if (s->wchan != -1) {
+		ev_io_stop(mon_loop, &s->wio);
+		close(s->wchan);
+	}
+	sess_unlink(s);
+	explicit_bzero(s, sizeof(*s));
+	free(s);
+}
+
+/*
+ * Fork a child with the control connection on FD_CTL (and fd 1) and its
+ * monitor channel on FD_MON, every other descriptor closed.
+ */
+static pid_t
+spawn(int ctl, int chan)
+{
+	pid_t pid;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	/* Child.  Move the two descriptors we keep above 3 first. */
+	if ((ctl = fcntl(ctl, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (chan = fcntl(chan, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    dup2(ctl, FD_CTL) == -1 || dup2(ctl, 1) == -1 ||
+	    dup2(chan, FD_MON) == -1)
+		_exit(1);
+	plat_closefrom(FD_MON + 1);
+	ev_signals_reset();
+	return 0;
+}
+
+static void
+sess_send(struct mon_sess *s, int chan, uint32_t type, const void *body,
+    size_t len, int fd)
+{
+	/* A child that does not read its channel has broken the protocol. */
+	if (msg_send(chan, type, body, len, fd) == -1)
+		sess_end(s, "monitor channel write failed");
+}
+
+static void
+fail_now(struct ev_loop *l, struct ev_timer *t)
+{
+	struct mon_sess *s = t->arg;
+	int fatal = s->pending_fail.fatal;
+
+	(void)l;
+	s->state = S_PREAUTH;
+	if (msg_send(s->chan, MON_ANS_LOGIN_FAIL, &s->pending_fail,
+	    sizeof(s->pending_fail), -1) == -1 || fatal)
+		sess_end(s, NULL);
+}
+
+static void
+login_failed(struct mon_sess *s, const struct mon_result *r)
+{
+	struct mon_login_fail *f = &s->pending_fail;
+
+	memset(f, 0, sizeof(*f));
+	s->failures++;
+	if (r != NULL && r->text[0] != '\0')
+		(void)cstr_copy(f->text, sizeof(f->text), r->text);
+	else
+		(void)cstr_copy(f->text, sizeof(f->text),
+		    "530 Login incorrect.");
+	if (s->failures >= MON_MAX_FAILURES) {
+		log_msg(LOG_NOTICE, "repeated login failures from %s", s->ip);
+		f->fatal = 1;
+		(void)cstr_copy(f->text, sizeof(f->text), "421 Too many "
+		    "failed login attempts; closing connection.");
+	}
+	/* The n-th failure is answered after n delays. */
+	ev_timer_start(mon_loop, &s->delay,
+	    (int64_t)s->failures * opts.login_delay_ms, fail_now, s);
+}
+
+static void
+worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct mon_sess *s = io->arg;
+	union {
+		struct mon_result	res;
+		struct mon_log		log;
+	} m;
+	uint32_t type;
+	size_t len;
+	int r, fd;
+
+	(void)l;
+	(void)ev;
+	r = msg_recv(s->wchan, &type, &m, sizeof(m), &len, &fd);
+	if (r == -1 && errno == EAGAIN)
+		return;
+	if (fd != -1)
+		close(fd);
+	if (r <= 0) {
+		/* The worker died without an answer: a failed attempt. */
+		ev_io_stop(mon_loop, &s->wio);
+		close(s->wchan);
+		s->wchan = -1;
+		s->worker = 0;
+		login_failed(s, NULL);
+		return;
+	}
+	if (type == MON_REQ_LOG && len == sizeof(m.log) &&
+	    msg_str_ok(m.log.text, sizeof(m.log.text))) {
+		log_emit(m.log.prio, s->worker, m.log.text);
+		return;
+	}
+	if (type != MON_REQ_RESULT || len != sizeof(m.res) ||
+	    !msg_str_ok(m.res.user, sizeof(m.res.user)) ||
+	    !msg_str_ok(m.res.text, sizeof(m.res.text))) {
+		sess_end(s, "malformed message from login worker");
+		return;
+	}
+	if (m.res.kind != MON_RESULT_OK) {
+		ev_io_stop(mon_loop, &s->wio);
+		close(s->wchan);
+		s->wchan = -1;
+		s->worker = 0;
+		login_failed(s, &m.res);
+		return;
+	}
+	/* Success: the worker is now the session; the pre-login ends. */
+	{
+		struct mon_empty ok = { 0 };
+
+		(void)msg_send(s->chan, MON_ANS_LOGIN_OK, &ok, sizeof(ok), -1);
+	}
+	ev_io_stop(mon_loop, &s->io);
+	close(s->chan);
+	ev_io_stop(mon_loop, &s->wio);
+	s->chan = s->wchan;
+	s->wchan = -1;
+	s->pid = s->worker;
+	s->worker = 0;
+	s->state = S_SESSION;
+	s->logged_in = 1;
+	(void)cstr_copy(s->user, sizeof(s->user), m.res.user);
+	if (ev_io_start(mon_loop, &s->io, s->chan, EV_READ, mon_sess_msg,
+	    s) == -1)
+		sess_end(s, "event loop");
+}
+
+static void
+start_login(struct mon_sess *s, struct mon_login *req, int ctl)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct stat st;
+	int ch[2];
+	pid_t pid;
+
+	/* The descriptor must be this session's own control connection. */
+	if (fstat(ctl, &st) == -1 || !S_ISSOCK(st.st_mode) ||
+	    getpeername(ctl, (struct sockaddr *)&ss, &sl) == -1 ||
+	    sl != s->peerlen || memcmp(&ss, &s->peer, sl) != 0) {
+		close(ctl);
+		sess_end(s, "LOGIN with a foreign descriptor");
+		return;
+	}
+	if (msg_socketpair(ch) == -1) {
+		close(ctl);
+		log_msg(LOG_ERR, "socketpair: %s", strerror(errno));
+		login_failed(s, NULL);
+		return;
+	}
+	if ((pid = spawn(ctl, ch[1])) == -1) {
+		log_msg(LOG_ERR, "fork: %s", strerror(errno));
+		close(ch[0]);
+		close(ch[1]);
+		close(ctl);
+		login_failed(s, NULL);
+		return;
+	}
+	if (pid == 0)
+		login_main(req);
+	close(ch[1]);
+	close(ctl);
+	s->worker = pid;
+	s->wchan = ch[0];
+	s->state = S_LOGIN_WAIT;
+	if (ev_io_start(mon_loop, &s->wio, s->wchan, EV_READ, worker_msg,
+	    s) == -1)
+		sess_end(s, "event loop");
+}
+
+static void
+answer_data_socket(struct mon_sess *s)
+{
+	struct mon_errno ans = { 0 };
+	struct sockaddr_storage ss;
+	int fd = -1, one = 1;
+
+	/* Address and port come from our own records, never the client. */
+	memcpy(&ss, &s->local, sizeof(ss));
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_port = htons((uint16_t)(ntohs(sin->sin_port) - 1));
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_port = htons((uint16_t)(ntohs(sin6->sin6_port) - 1));
+	} else {
+		ans.err = EAFNOSUPPORT;
+		goto out;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, s->locallen) == -1) {
+		ans.err = errno;
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+out:
+	sess_send(s, s->chan, MON_ANS_DATA_SOCKET, &ans, sizeof(ans), fd);
+	if (fd != -1)
+		close(fd);
+}
+
+static void
+mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct mon_sess *s = io->arg;
+	static union {
+		struct mon_login	login;
+		struct mon_log		log;
+		struct mon_empty	empty;
+	} m;
+	uint32_t type;
+	size_t len;
+	int r, fd;
+
+	(void)l;
+	(void)ev;
+	r = msg_recv(s->chan, &type, &m, sizeof(m), &len, &fd);
+	if (r == -1 && errno == EAGAIN)
+		return;
+	if (r <= 0) {
+		/* EOF: the process is gone.  Normal end of a session. */
+		if (s->state == S_LOGIN_WAIT) {
+			/* pre-login died while its login runs: drop both */
+			sess_end(s, "pre-login process exited during login");
+			return;
+		}
+		sess_end(s, r == 0 ? NULL : "monitor channel error");
+		return;
+	}
+	switch (type) {
+	case MON_REQ_LOG:
+		if (fd != -1 || len != sizeof(m.log) ||
+		    !msg_str_ok(m.log.text, sizeof(m.log.text)))
+			break;
+		log_emit(m.log.prio, s->pid, m.log.text);
+		return;
+	case MON_REQ_LOGIN:
+		if (s->state != S_PREAUTH || ev_timer_armed(&s->delay) ||
+		    fd == -1 || len != sizeof(m.login) ||
+		    !msg_str_ok(m.login.user, sizeof(m.login.user)) ||
+		    !msg_str_ok(m.login.pass, sizeof(m.login.pass)) ||
+		    m.login.pending_len > sizeof(m.login.pending))
+			break;
+		(void)cstr_copy(s->user, sizeof(s->user), m.login.user);
+		start_login(s, &m.login, fd);
+		explicit_bzero(&m, sizeof(m));
+		return;
+	case MON_REQ_DATA_SOCKET:
+		if (s->state != S_SESSION || fd != -1 || len != sizeof(m.empty))
+			break;
+		answer_data_socket(s);
+		return;
+	default:
+		break;
+	}
+	explicit_bzero(&m, sizeof(m));
+	if (fd != -1)
+		close(fd);
+	sess_end(s, "unexpected or malformed monitor request");
+}
+
+int
+mon_session_start(struct ev_loop *l, int ctl)
+{
+	struct mon_sess *s;
+	int ch[2];
+	pid_t pid;
+
+	mon_loop = l;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		close(ctl);
+		return -1;
+	}
+	s->chan = s->wchan = -1;
+	s->peerlen = sizeof(s->peer);
+	s->locallen = sizeof(s->local);
+	if (getpeername(ctl, (struct sockaddr *)&s->peer, &s->peerlen) == -1 ||
+	    getsockname(ctl, (struct sockaddr *)&s->local, &s->locallen) == -1 ||
+	    msg_socketpair(ch) == -1) {
+		log_msg(LOG_ERR, "new connection: %s", strerror(errno));
+		close(ctl);
+		free(s);
+		return -1;
+	}
+	ftp_peer_ip(ctl, s->ip, sizeof(s->ip));
+	if ((pid = spawn(ctl, ch[1])) == -1) {
+		log_msg(LOG_ERR, "fork: %s", strerror(errno));
+		close(ch[0]);
+		close(ch[1]);
+		close(ctl);
+		free(s);
+		return -1;
+	}
+	if (pid == 0)
+		preauth_main();
+	close(ch[1]);
+	close(ctl);
+	s->pid = pid;
+	s->chan = ch[0];
+	s->state = S_PREAUTH;
+	s->next = sessions;
+	if (sessions != NULL)
+		sessions->prev = s;
+	sessions = s;
+	nsessions++;
+	if (opts.logging) {
+		char line[128];
+
+		(void)cstr_printf(line, sizeof(line), "connection from %s",
+		    s->ip);
+		log_emit(LOG_INFO, pid, line);
+	}
+	if (ev_io_start(l, &s->io, s->chan, EV_READ, mon_sess_msg, s) == -1) {
+		sess_end(s, "event loop");
+		return -1;
+	}
+	return 0;
+}
+
+int
+mon_init(struct ev_loop *l)
+{
+	mon_loop = l;
+	return 0;
+}
+
+void
+mon_shutdown(void)
+{
+	struct mon_sess *s;
+
+	/* Sessions answer SIGTERM with a 421 and exit. */
+	for (s = sessions; s != NULL; s = s->next) {
+		if (s->pid > 0)
+			(void)kill(s->pid, SIGTERM);
+		if (s->worker > 0)
+			(void)kill(s->worker, SIGTERM);
+	}
+}

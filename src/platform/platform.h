@@ -1,0 +1,34 @@
+/*
+ * platform.h: the whole OS-specific surface.  One implementation per OS
+ * (sys_linux.c, sys_bsd.c); logic files never test the OS themselves.
+ */
+#ifndef FTPD_PLATFORM_H
+#define FTPD_PLATFORM_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+/* No exec may ever gain privileges again (Linux NO_NEW_PRIVS). */
+int	 plat_no_new_privs(void);
+/* Not dumpable/ptraceable by processes of the same uid. */
+int	 plat_set_nodump(void);
+/*
+ * Send up to count bytes of in_fd from *off to out_sock; advances *off.
+ * Returns bytes sent, 0 at EOF, -1 with errno (EAGAIN when the socket is
+ * full).  ENOSYS/EINVAL mean "use read/write instead".
+ */
+ssize_t	 plat_sendfile(int out_sock, int in_fd, off_t *off, size_t count);
+/* Process titles as ps(1) shows them. */
+void	 plat_proctitle_init(int argc, char **argv);
+void	 plat_proctitle(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* Raise RLIMIT_NOFILE as far as allowed (the listener holds many fds). */
+void	 plat_raise_nofile(void);
+
+/* Close every descriptor >= lowfd. */
+void	 plat_closefrom(int lowfd);
+/* wtmp/utmpx login and logout records; line is "ftpd<pid>". */
+void	 plat_wtmp_login(const char *line, const char *user, const char *host);
+void	 plat_wtmp_logout(const char *line);
+
+#endif

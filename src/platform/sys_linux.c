@@ -1,0 +1,143 @@
+/*
+ * sys_linux.c: platform.h on Linux (prctl, sendfile(2), libbsd's
+ * setproctitle).
+ */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+
+#include <bsd/unistd.h>
+#include <dirent.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <utmp.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "platform/platform.h"
+
+int
+plat_no_new_privs(void)
+{
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+int
+plat_set_nodump(void)
+{
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+ssize_t
+plat_sendfile(int out_sock, int in_fd, off_t *off, size_t count)
+{
+	ssize_t n;
+
+	do {
+		n = sendfile(out_sock, in_fd, off, count);
+	} while (n == -1 && errno == EINTR);
+	return n;
+}
+
+void
+plat_proctitle_init(int argc, char **argv)
+{
+	extern char **environ;
+
+	setproctitle_init(argc, argv, environ);
+}
+
+void
+plat_proctitle(const char *fmt, ...)
+{
+	char title[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	setproctitle("%s", title);
+}
+
+void
+plat_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	/* Root may raise the hard limit too; settle for the old one else. */
+	rl.rlim_cur = rl.rlim_max;
+	if (rl.rlim_max < 65536) {
+		struct rlimit want = { 65536, 65536 };
+
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
+	}
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+void
+plat_closefrom(int lowfd)
+{
+	DIR *d;
+	struct dirent *de;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, 0) == 0)
+		return;
+#endif
+	/* Older kernels: walk /proc/self/fd (we are not chrooted yet). */
+	if ((d = opendir("/proc/self/fd")) == NULL) {
+		int fd;
+
+		for (fd = lowfd; fd < 65536; fd++)
+			(void)close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		int fd = atoi(de->d_name);
+
+		if (fd >= lowfd && fd != dirfd(d))
+			(void)close(fd);
+	}
+	closedir(d);
+}
+
+static void
+wtmp_write(const char *line, const char *user, const char *host, int type)
+{
+	struct utmp ut;
+	struct timeval tv;
+
+	memset(&ut, 0, sizeof(ut));
+	ut.ut_type = type;
+	ut.ut_pid = getpid();
+	strncpy(ut.ut_line, line, sizeof(ut.ut_line));
+	strncpy(ut.ut_id, line + (strlen(line) > 4 ? strlen(line) - 4 : 0),
+	    sizeof(ut.ut_id));
+	if (user != NULL)
+		strncpy(ut.ut_user, user, sizeof(ut.ut_user));
+	if (host != NULL)
+		strncpy(ut.ut_host, host, sizeof(ut.ut_host));
+	gettimeofday(&tv, NULL);
+	ut.ut_tv.tv_sec = (int32_t)tv.tv_sec;
+	ut.ut_tv.tv_usec = (int32_t)tv.tv_usec;
+	updwtmp(_PATH_WTMP, &ut);
+}
+
+void
+plat_wtmp_login(const char *line, const char *user, const char *host)
+{
+	wtmp_write(line, user, host, USER_PROCESS);
+}
+
+void
+plat_wtmp_logout(const char *line)
+{
+	wtmp_write(line, NULL, NULL, DEAD_PROCESS);
+}

@@ -1,0 +1,272 @@
+/*
+ * preauth.c: the pre-login process.  Forked by the monitor for each
+ * connection, it reads the banner files while still root, then drops to
+ * the unprivileged user inside the empty chroot, and only then reads a
+ * byte from the client.  It knows USER, PASS, QUIT, NOOP, HELP, FEAT and
+ * SYST; PASS goes to the monitor, which decides.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "conf/opts.h"
+#include "ev.h"
+#include "ftp/ctl.h"
+#include "ftp/ftp.h"
+#include "log/log.h"
+#include "monitor.h"
+#include "platform/platform.h"
+#include "str.h"
+
+#define PREAUTH_MAX_ERRORS	10	/* bad commands before we hang up */
+
+static struct {
+	struct ctl	 ctl;
+	struct ev_loop	*loop;
+	struct ev_io	 io;
+	struct ev_timer	 idle;
+	char		 user[MON_USER_MAX];
+	int		 have_user;
+	int		 errors;
+	char		 ip[64];
+} pa;
+
+static void __attribute__((noreturn))
+pa_exit(int status)
+{
+	explicit_bzero(&pa.ctl, sizeof(pa.ctl));
+	_exit(status);
+}
+
+static void
+pa_idle(struct ev_loop *l, struct ev_timer *t)
+{
+	(void)l;
+	(void)t;
+	(void)ctl_reply(&pa.ctl, 421,
+	    "Timeout (%d seconds): closing control connection.",
+	    opts.idle_timeout);
+	log_msg(LOG_INFO, "timed out before login after %d seconds (%s)",
+	    opts.idle_timeout, pa.ip);
+	pa_exit(0);
+}
+
+/* Cross-protocol requests (HTTP, SMTP...) end the connection at once. */
+static int
+foreign_protocol(struct str verb)
+{
+	static const char *verbs[] = { "GET", "POST", "HEAD", "PUT",
+	    "CONNECT", "OPTIONS", "TRACE", "PATCH", "HELO", "EHLO", "MAIL",
+	    "RCPT", "DATA", "SSH-2.0-OpenSSH", NULL };
+	int i;
+
+	for (i = 0; verbs[i] != NULL; i++)
+		if (str_eq_ci(verb, verbs[i]))
+			return 1;
+	return str_prefix_ci(verb, "SSH-");
+}
+
+static void
+bad_command(void)
+{
+	if (++pa.errors > PREAUTH_MAX_ERRORS) {
+		(void)ctl_reply(&pa.ctl, 421, "Too many errors; closing "
+		    "connection.");
+		pa_exit(0);
+	}
+}
+
+static void
+do_user(struct str arg)
+{
+	if (str_empty(arg)) {
+		(void)ctl_reply(&pa.ctl, 501, "USER requires a user name.");
+		bad_command();
+		return;
+	}
+	if (str_copy(arg, pa.user, sizeof(pa.user)) == -1) {
+		(void)ctl_reply(&pa.ctl, 501, "User name too long.");
+		bad_command();
+		pa.have_user = 0;
+		return;
+	}
+	if (ftp_is_anonymous(pa.user)) {
+		pa.have_user = 1;
+		(void)ctl_reply(&pa.ctl, 331, "Guest login ok, send your "
+		    "email address as password.");
+		return;
+	}
+	if (opts.anon_only) {
+		pa.have_user = 0;
+		(void)ctl_reply(&pa.ctl, 530, "Sorry, only anonymous ftp "
+		    "allowed.");
+		return;
+	}
+	pa.have_user = 1;
+	(void)ctl_reply(&pa.ctl, 331, "Password required for %s.", pa.user);
+}
+
+static void
+do_pass(struct str arg)
+{
+	struct mon_login_fail fail;
+	char pass[MON_PASS_MAX];
+	int r;
+
+	if (!pa.have_user) {
+		(void)ctl_reply(&pa.ctl, 503, "Login with USER first.");
+		return;
+	}
+	if (str_copy(arg, pass, sizeof(pass)) == -1) {
+		(void)ctl_reply(&pa.ctl, 501, "Password too long.");
+		return;
+	}
+	/* Whatever the client pipelined after PASS goes to the session. */
+	r = mon_login(pa.user, pass, buf_data(&pa.ctl.in),
+	    buf_len(&pa.ctl.in), &fail);
+	explicit_bzero(pass, sizeof(pass));
+	if (r == 1)
+		pa_exit(0);	/* the session process owns the connection now */
+	if (r == -1) {
+		(void)ctl_reply(&pa.ctl, 530, "Login incorrect.");
+		return;
+	}
+	pa.have_user = 0;
+	(void)ctl_write(&pa.ctl, fail.text, strlen(fail.text));
+	(void)ctl_write(&pa.ctl, "\r\n", 2);
+	if (fail.fatal)
+		pa_exit(0);
+}
+
+static void
+dispatch(struct str line)
+{
+	struct str verb, arg;
+
+	(void)str_split(line, ' ', &verb, &arg);
+	if (log_debug_enabled)
+		log_debug("command: %.*s", (int)(str_eq_ci(verb, "PASS") ?
+		    4 : line.len), line.p);
+	if (str_eq_ci(verb, "USER"))
+		do_user(arg);
+	else if (str_eq_ci(verb, "PASS"))
+		do_pass(arg);
+	else if (str_eq_ci(verb, "QUIT")) {
+		(void)ctl_reply(&pa.ctl, 221, "Goodbye.");
+		pa_exit(0);
+	} else if (str_eq_ci(verb, "NOOP"))
+		(void)ctl_reply(&pa.ctl, 200, "NOOP command successful.");
+	else if (str_eq_ci(verb, "FEAT"))
+		ftp_feat(&pa.ctl);
+	else if (str_eq_ci(verb, "HELP"))
+		ftp_help(&pa.ctl, arg);
+	else if (foreign_protocol(verb)) {
+		log_msg(LOG_NOTICE, "non-FTP request from %s, closing",
+		    pa.ip);
+		pa_exit(0);
+	} else if (ftp_known_command(verb)) {
+		(void)ctl_reply(&pa.ctl, 530, "Please login with USER and "
+		    "PASS.");
+		bad_command();
+	} else {
+		(void)ctl_reply(&pa.ctl, 500, "'%.*s': command not "
+		    "understood.", (int)(verb.len > 64 ? 64 : verb.len),
+		    verb.p);
+		bad_command();
+	}
+}
+
+static void
+pa_read(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct str line;
+	enum ctl_res r;
+	int n;
+
+	(void)io;
+	(void)ev;
+	n = ctl_fill(&pa.ctl);
+	if (n == 0 || (n == -1 && errno != EAGAIN)) {
+		pa_exit(0);
+	}
+	while ((r = ctl_next(&pa.ctl, &line)) != CTL_NONE) {
+		ev_timer_start(l, &pa.idle, (int64_t)opts.idle_timeout * 1000,
+		    pa_idle, NULL);
+		if (r == CTL_TOOLONG) {
+			(void)ctl_reply(&pa.ctl, 500, "Command too long.");
+			bad_command();
+			continue;
+		}
+		dispatch(line);
+	}
+}
+
+static void
+pa_term(struct ev_loop *l, int signo, void *arg)
+{
+	(void)l;
+	(void)signo;
+	(void)arg;
+	(void)ctl_reply(&pa.ctl, 421, "Service not available, closing "
+	    "control connection.");
+	pa_exit(0);
+}
+
+void
+preauth_main(void)
+{
+	char nologin[8192], welcome[8192];
+	ssize_t nl = -1, wl = -1;
+	char path[OPTS_PATH + 16];
+	int fd;
+
+	/* Still root and outside the jail: read what the banner needs. */
+	if ((fd = open(opts.nologin, O_RDONLY | O_CLOEXEC)) != -1) {
+		nl = read(fd, nologin, sizeof(nologin) - 1);
+		if (nl < 0)
+			nl = 0;
+		close(fd);
+	}
+	if (opts_confpath(&opts, "ftpwelcome", path, sizeof(path)) == 0 &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		wl = read(fd, welcome, sizeof(welcome) - 1);
+		close(fd);
+	}
+	ftp_peer_ip(FD_CTL, pa.ip, sizeof(pa.ip));
+	plat_proctitle("%s: [net]", pa.ip);
+
+	role_enter_preauth(&mon_ids.nopriv, opts.empty_dir);
+	log_set_relay(mon_log_relay);
+
+	ctl_init(&pa.ctl, FD_CTL);
+	if (nl >= 0) {
+		ftp_reply_text(&pa.ctl, 530, nologin, (size_t)nl);
+		(void)ctl_reply(&pa.ctl, 530, "System not available.");
+		pa_exit(0);
+	}
+	if (wl > 0)
+		ftp_reply_text(&pa.ctl, 220, welcome, (size_t)wl);
+	if (opts.hide_host)
+		(void)ctl_reply(&pa.ctl, 220, "FTP server ready.");
+	else
+		(void)ctl_reply(&pa.ctl, 220, "%s FTP server (ftpd %s) ready.",
+		    ftp_hostname(), FTPD_VERSION);
+
+	if ((pa.loop = ev_new()) == NULL)
+		fatal("event loop: %s", strerror(errno));
+	ev_signals_reset();
+	if (ev_signal(pa.loop, SIGTERM, pa_term, NULL) == -1 ||
+	    ev_io_start(pa.loop, &pa.io, FD_CTL, EV_READ, pa_read, NULL) == -1)
+		fatal("event loop: %s", strerror(errno));
+	ev_timer_start(pa.loop, &pa.idle, (int64_t)opts.idle_timeout * 1000,
+	    pa_idle, NULL);
+	(void)ev_run(pa.loop);
+	pa_exit(0);
+}

@@ -1,0 +1,270 @@
+/*
+ * session.c: the logged-in session.  Runs with the user's ids (chrooted
+ * for guests and ftpchroot users), owns the control connection, and
+ * dispatches commands through the table in ftp/cmdtab.c.  One event loop:
+ * the control connection, the data connection of a running transfer, the
+ * idle and data timers, and SIGTERM.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/idmap.h"
+#include "conf/opts.h"
+#include "ev.h"
+#include "ftp/ctl.h"
+#include "ftp/ftp.h"
+#include "log/log.h"
+#include "monitor.h"
+#include "platform/platform.h"
+#include "session.h"
+#include "str.h"
+
+struct sess	sess;
+
+static void	ctl_readable(struct ev_loop *, struct ev_io *, unsigned);
+
+static void __attribute__((noreturn))
+sess_exit(int status)
+{
+	xfer_cleanup();
+	dc_close();
+	_exit(status);
+}
+
+void
+session_reply_errno(int code, const char *name, int err)
+{
+	(void)ctl_reply(&sess.ctl, code, "%s: %s.", name, strerror(err));
+}
+
+void
+session_log_op(const char *op, const char *a, const char *b, int64_t bytes)
+{
+	char cwd[PATH_MAX], extra[64] = "";
+
+	if (opts.logging < 2)
+		return;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		(void)cstr_copy(cwd, sizeof(cwd), "?");
+	if (bytes >= 0)
+		(void)cstr_printf(extra, sizeof(extra), " = %lld bytes",
+		    (long long)bytes);
+	log_msg(LOG_INFO, "%s %s%s%s%s (wd: %s%s)", op, a, b ? " " : "",
+	    b ? b : "", extra, cwd, sess.chrooted ? "; chrooted" : "");
+}
+
+static void
+idle_timeout(struct ev_loop *l, struct ev_timer *t)
+{
+	(void)l;
+	(void)t;
+	(void)ctl_reply(&sess.ctl, 421,
+	    "Timeout (%d seconds): closing control connection.",
+	    sess.idle_timeout);
+	if (opts.logging)
+		log_msg(LOG_INFO, "User %s timed out after %d seconds",
+		    sess.user, sess.idle_timeout);
+	sess_exit(0);
+}
+
+static void
+term(struct ev_loop *l, int signo, void *arg)
+{
+	(void)l;
+	(void)signo;
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 421, "Service not available, closing "
+	    "control connection.");
+	sess_exit(0);
+}
+
+static void
+dispatch(struct str line)
+{
+	const struct cmd *c;
+	struct str verb, arg;
+	int had_rest = sess.restart_set, had_rnfr = sess.rnfr_set;
+
+	(void)str_split(line, ' ', &verb, &arg);
+	if (log_debug_enabled)
+		log_debug("command: %.*s", (int)(str_eq_ci(verb, "PASS") ?
+		    4 : line.len), line.p);
+	if ((c = cmd_lookup(verb)) == NULL) {
+		(void)ctl_reply(&sess.ctl, 500, "'%.*s': command not "
+		    "understood.", (int)(verb.len > 64 ? 64 : verb.len),
+		    verb.p);
+		goto out;
+	}
+	if ((c->flags & CMD_ARG) && str_empty(arg)) {
+		(void)ctl_reply(&sess.ctl, 501, "Syntax error in parameters "
+		    "or arguments.");
+		goto out;
+	}
+	if ((c->flags & CMD_NOARG) && !str_empty(arg)) {
+		(void)ctl_reply(&sess.ctl, 501, "%s takes no argument.",
+		    c->verb);
+		goto out;
+	}
+	if ((c->flags & CMD_WRITE) && opts.read_only) {
+		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
+		goto out;
+	}
+	c->fn(arg);
+out:
+	/* REST and RNFR last exactly until the next command. */
+	if (had_rest)
+		sess.restart_set = 0, sess.restart = 0;
+	if (had_rnfr)
+		sess.rnfr_set = 0;
+}
+
+/* Run buffered commands until one starts a transfer or none is left. */
+static void
+run_commands(void)
+{
+	struct str line;
+	enum ctl_res r;
+
+	while (sess.x.kind == XF_NONE &&
+	    (r = ctl_next(&sess.ctl, &line)) != CTL_NONE) {
+		ev_timer_start(sess.loop, &sess.idle,
+		    (int64_t)sess.idle_timeout * 1000, idle_timeout, NULL);
+		if (r == CTL_TOOLONG) {
+			(void)ctl_reply(&sess.ctl, 500, "Command too long.");
+			continue;
+		}
+		dispatch(line);
+	}
+	if (sess.ctl.eof && sess.x.kind == XF_NONE) {
+		if (opts.logging)
+			log_msg(LOG_INFO, "%s closed the connection", sess.ip);
+		sess_exit(0);
+	}
+}
+
+void
+session_xfer_done(void)
+{
+	ev_timer_start(sess.loop, &sess.idle,
+	    (int64_t)sess.idle_timeout * 1000, idle_timeout, NULL);
+	run_commands();
+}
+
+/*
+ * During a transfer, only ABOR is looked for (see xfer.c); other lines
+ * wait in the buffer, which stops being read when full.
+ */
+static void
+ctl_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	int n;
+
+	(void)l;
+	(void)io;
+	(void)ev;
+	n = ctl_fill(&sess.ctl);
+	if (n == -1 && errno != EAGAIN) {
+		sess_exit(0);
+	}
+	if (n == -1 && buf_room(&sess.ctl.in) == 0 && sess.x.kind != XF_NONE) {
+		/* Full while a transfer runs: pause reading until it ends. */
+		ev_io_stop(sess.loop, &sess.ctl_io);
+		return;
+	}
+	if (sess.x.kind != XF_NONE) {
+		xfer_check_abort();
+		return;
+	}
+	run_commands();
+}
+
+void
+session_resume_ctl(void)
+{
+	if (!sess.ctl_io.priv_added &&
+	    ev_io_start(sess.loop, &sess.ctl_io, FD_CTL, EV_READ,
+	    ctl_readable, NULL) == -1)
+		sess_exit(1);
+}
+
+static void
+welcome(int fell_back)
+{
+	if (fell_back)
+		(void)ctl_lreply(&sess.ctl, 230, " No directory! Logging in "
+		    "with home=/.");
+	/* The motd is opened here, after the chroot, as BSD does. */
+	(void)ctl_reply_file(&sess.ctl, 230, opts.motd);
+	if (sess.guest)
+		(void)ctl_reply(&sess.ctl, 230, "Guest login ok, access "
+		    "restrictions apply.");
+	else if (sess.chrooted)
+		(void)ctl_reply(&sess.ctl, 230, "User %s logged in, access "
+		    "restrictions apply.", sess.user);
+	else
+		(void)ctl_reply(&sess.ctl, 230, "User %s logged in.",
+		    sess.user);
+}
+
+void
+session_main(const struct mon_result *r, const char *pending,
+    size_t pending_len, int fell_back, const char *home, const char *ident,
+    struct idmap *ids)
+{
+	memset(&sess.x, 0, sizeof(sess.x));
+	sess.x.file = sess.x.sock = -1;
+	sess.pasv_fd = -1;
+	sess.guest = (int)r->guest;
+	sess.chrooted = (int)r->chrooted;
+	sess.idle_timeout = opts.idle_timeout;
+	(void)cstr_copy(sess.user, sizeof(sess.user), r->user);
+	(void)cstr_copy(sess.home, sizeof(sess.home),
+	    fell_back ? "/" : home);
+	if (ident != NULL)
+		(void)cstr_copy(sess.ident, sizeof(sess.ident), ident);
+	ftp_peer_ip(FD_CTL, sess.ip, sizeof(sess.ip));
+	sess.ctl_peerlen = sizeof(sess.ctl_peer);
+	sess.ctl_locallen = sizeof(sess.ctl_local);
+	if (getpeername(FD_CTL, (struct sockaddr *)&sess.ctl_peer,
+	    &sess.ctl_peerlen) == -1 ||
+	    getsockname(FD_CTL, (struct sockaddr *)&sess.ctl_local,
+	    &sess.ctl_locallen) == -1)
+		_exit(0);
+	umask(opts.umask);
+	if (sess.guest) {
+		/* Names for listings from the jail's own files, if any. */
+		if ((ids = idmap_new()) != NULL &&
+		    idmap_load_files(ids, "/etc/passwd", "/etc/group") == -1) {
+			idmap_free(ids);
+			ids = NULL;
+		}
+	}
+	sess.ids = ids;
+	plat_proctitle("%s: %s", sess.ip, sess.guest ? "anonymous" :
+	    sess.user);
+
+	ctl_init(&sess.ctl, FD_CTL);
+	if (pending_len > 0)
+		(void)ctl_preload(&sess.ctl, pending, pending_len);
+	welcome(fell_back);
+
+	if ((sess.loop = ev_new()) == NULL)
+		_exit(1);
+	ev_signals_reset();
+	if (ev_signal(sess.loop, SIGTERM, term, NULL) == -1)
+		_exit(1);
+	session_resume_ctl();
+	ev_timer_start(sess.loop, &sess.idle, (int64_t)sess.idle_timeout * 1000,
+	    idle_timeout, NULL);
+	run_commands();
+	(void)ev_run(sess.loop);
+	sess_exit(0);
+}

@@ -1,0 +1,124 @@
+/*
+ * session.h: the logged-in session process's state, shared by session.c
+ * (the loop and dispatch), ftp/cmd_*.c (the commands), data/dataconn.c
+ * (data connections) and data/xfer.c (moving bytes).
+ */
+#ifndef FTPD_SESSION_H
+#define FTPD_SESSION_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "data/ascii.h"
+#include "ev.h"
+#include "ftp/ctl.h"
+#include "ipc/mon_proto.h"
+#include "str.h"
+
+struct idmap;
+
+enum dc_mode { DC_NONE = 0, DC_PASV, DC_PORT };
+
+enum xfer_kind { XF_NONE = 0, XF_RETR, XF_STOR, XF_LIST };
+
+struct xfer {
+	enum xfer_kind		 kind;
+	int			 file;		/* file descriptor, or -1 */
+	int			 sock;		/* data connection, or -1 */
+	int			 ascii;
+	int			 connected;
+	off_t			 offset;	/* RETR: next file offset */
+	uint64_t		 bytes;		/* bytes on the wire */
+	uint64_t		 size;		/* RETR: file size */
+	int64_t			 started;	/* ms */
+	int			 use_sendfile;
+	struct ascii_state	 as;
+	uint8_t			*buf;		/* staging buffer */
+	size_t			 buf_len, buf_off, buf_cap;
+	char			 name[PATH_MAX];
+	struct ev_io		 io;
+	struct ev_timer		 timer;
+	int			 append;
+	int			 unique;	/* STOU-style create */
+	int			 nlst;		/* LIST: names only */
+};
+
+struct sess {
+	struct ctl		 ctl;
+	struct ev_loop		*loop;
+	struct ev_io		 ctl_io;
+	struct ev_timer		 idle;
+	int			 idle_timeout;
+
+	int			 guest;
+	int			 chrooted;
+	char			 user[MON_USER_MAX];
+	char			 ident[64];	/* guest "password" */
+	char			 home[PATH_MAX];
+	char			 ip[64];
+	struct idmap		*ids;
+
+	int			 type_ascii;
+	off_t			 restart;	/* REST, valid for one command */
+	int			 restart_set;
+	char			 rnfr[PATH_MAX];
+	int			 rnfr_set;
+
+	struct sockaddr_storage	 ctl_peer, ctl_local;
+	socklen_t		 ctl_peerlen, ctl_locallen;
+
+	enum dc_mode		 dmode;
+	int			 pasv_fd;
+	struct sockaddr_storage	 port_addr;
+	socklen_t		 port_addrlen;
+
+	struct xfer		 x;		/* kind XF_NONE when idle */
+};
+
+extern struct sess	sess;
+
+/* session.c */
+void	 session_main(const struct mon_result *, const char *pending,
+	    size_t pending_len, int fell_back, const char *home,
+	    const char *ident, struct idmap *) __attribute__((noreturn));
+void	 session_reply_errno(int code, const char *name, int err);
+/* Called when a transfer ends, to resume reading commands. */
+void	 session_xfer_done(void);
+/* Watch the control connection again (after it was paused). */
+void	 session_resume_ctl(void);
+/* Is path something the -l -l log should say relative to? */
+void	 session_log_op(const char *op, const char *a, const char *b,
+	    int64_t bytes);
+
+/* ftp/cmd_fs.c and ftp/cmd_xfer.c: one handler per verb. */
+typedef void	cmd_fn(struct str arg);
+struct cmd {
+	const char	*verb;
+	cmd_fn		*fn;
+	unsigned	 flags;
+#define CMD_ARG		0x1	/* an argument is required */
+#define CMD_NOARG	0x2	/* no argument allowed */
+#define CMD_WRITE	0x4	/* modifies the file system */
+};
+const struct cmd	*cmd_lookup(struct str verb);
+
+/* data/dataconn.c */
+int	 dc_pasv(struct sockaddr_storage *bound, socklen_t *len);
+int	 dc_port_parse(struct str arg, struct sockaddr_storage *out,
+	    socklen_t *outlen);
+void	 dc_close(void);
+/* Start opening the data connection for sess.x; calls xfer_connected. */
+int	 dc_open(void);
+
+/* data/xfer.c */
+void	 xfer_start(void);		/* after the 150 reply */
+void	 xfer_connected(int sock);
+void	 xfer_abort(const char *why);
+/* A control line arrived during a transfer: handle ABOR/STAT. */
+void	 xfer_check_abort(void);
+void	 xfer_cleanup(void);
+
+#endif

@@ -1,0 +1,203 @@
+"""Interoperability with real clients: curl, lftp, wget, tnftp.  Every
+transfer is checked byte for byte; every subprocess has a timeout."""
+
+import filecmp
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from bbutil import ANON_IDENT
+
+CLIENT_TIMEOUT = 60
+
+
+def _need(binary):
+    if shutil.which(binary) is None:
+        pytest.skip(f"{binary} is not installed")
+
+
+def _run(argv, cwd=None, input_text=None, timeout=CLIENT_TIMEOUT):
+    r = subprocess.run(argv, cwd=cwd, input=input_text, capture_output=True,
+                       text=True, timeout=timeout,
+                       env=dict(os.environ, HOME=str(cwd or "/tmp")))
+    return r
+
+
+def _assert_ok(r):
+    assert r.returncode == 0, (f"{r.args!r} exited {r.returncode}\n"
+                               f"stdout:\n{r.stdout[-3000:]}\n"
+                               f"stderr:\n{r.stderr[-3000:]}")
+
+
+def _url(server, path=""):
+    return f"ftp://127.0.0.1:{server.port}/{path}"
+
+
+def _user_upload_source(tmp_path, size=200_000):
+    src = tmp_path / "client-src.bin"
+    src.write_bytes(os.urandom(size))
+    return src
+
+
+# ---------------------------------------------------------------- curl
+
+@pytest.mark.parametrize("mode", [[], ["--ftp-pasv"]],
+                         ids=["default", "ftp-pasv"])
+def test_curl_anonymous_download(server, world, tmp_path, mode):
+    _need("curl")
+    out = tmp_path / "curl.out"
+    r = _run(["curl", "-sS", "--max-time", "30", *mode,
+              "-o", str(out), _url(server, "pub/big.bin")])
+    _assert_ok(r)
+    assert out.read_bytes() == world.big
+
+
+def test_curl_active_download(server, world, tmp_path):
+    _need("curl")
+    out = tmp_path / "curl.out"
+    r = _run(["curl", "-sS", "--max-time", "30", "-P", "127.0.0.1",
+              "-o", str(out), _url(server, "pub/big.bin")])
+    _assert_ok(r)
+    assert out.read_bytes() == world.big
+
+
+def test_curl_real_user_upload(server, make_user, tmp_path):
+    _need("curl")
+    user = make_user()
+    src = _user_upload_source(tmp_path)
+    r = _run(["curl", "-sS", "--max-time", "30",
+              "-u", f"{user.name}:{user.password}", "-T", str(src),
+              _url(server, "curl-up.bin")])
+    _assert_ok(r)
+    dest = user.home / "curl-up.bin"
+    assert dest.read_bytes() == src.read_bytes()
+    assert dest.stat().st_uid == user.uid
+
+
+def test_curl_real_user_active_upload_and_download(server, make_user,
+                                                   tmp_path):
+    _need("curl")
+    user = make_user()
+    src = _user_upload_source(tmp_path, 50_000)
+    auth = ["-u", f"{user.name}:{user.password}"]
+    r = _run(["curl", "-sS", "--max-time", "30", "-P", "127.0.0.1", *auth,
+              "-T", str(src), _url(server, "act.bin")])
+    _assert_ok(r)
+    out = tmp_path / "act.out"
+    r = _run(["curl", "-sS", "--max-time", "30", "-P", "127.0.0.1", *auth,
+              "-o", str(out), _url(server, "act.bin")])
+    _assert_ok(r)
+    assert out.read_bytes() == src.read_bytes()
+
+
+def test_curl_wrong_password_fails(server, make_user, tmp_path):
+    _need("curl")
+    user = make_user()
+    r = _run(["curl", "-sS", "--max-time", "30",
+              "-u", f"{user.name}:wrong", "-o", str(tmp_path / "x"),
+              _url(server, "")])
+    assert r.returncode == 67, (r.returncode, r.stderr)   # login denied
+
+
+# ---------------------------------------------------------------- lftp
+
+def _lftp_script(server, user, password, body):
+    return ("set ftp:ssl-allow no; set net:max-retries 1; "
+            "set net:timeout 10; set net:reconnect-interval-base 1; "
+            "set ftp:passive-mode on; set cmd:fail-exit yes; "
+            f"open -u {user},{password} -p {server.port} 127.0.0.1; "
+            + body)
+
+
+def _same_tree(a, b):
+    cmp = filecmp.dircmp(a, b)
+    problems = []
+
+    def walk(c, prefix):
+        problems.extend(prefix + n for n in c.left_only + c.right_only
+                        + c.diff_files + c.funny_files)
+        for name, sub in c.subdirs.items():
+            walk(sub, prefix + name + "/")
+    walk(cmp, "")
+    return problems
+
+
+def test_lftp_mirror_anonymous(server, world, tmp_path):
+    _need("lftp")
+    dest = tmp_path / "mirror"
+    script = _lftp_script(server, "anonymous", ANON_IDENT,
+                          f"mirror pub {dest}; quit")
+    r = _run(["lftp", "-c", script], cwd=tmp_path)
+    _assert_ok(r)
+    assert (dest / "big.bin").read_bytes() == world.big
+    assert (dest / "sub" / "nested.txt").read_bytes() == b"nested file\n"
+    assert _same_tree(world.pub, dest) == []
+
+
+def test_lftp_put_real_user(server, make_user, tmp_path):
+    _need("lftp")
+    user = make_user()
+    src = _user_upload_source(tmp_path)
+    script = _lftp_script(server, user.name, user.password,
+                          f"put {src} -o lftp-up.bin; quit")
+    r = _run(["lftp", "-c", script], cwd=tmp_path)
+    _assert_ok(r)
+    assert (user.home / "lftp-up.bin").read_bytes() == src.read_bytes()
+
+
+# ---------------------------------------------------------------- wget
+
+def test_wget_single_file(server, world, tmp_path):
+    _need("wget")
+    out = tmp_path / "wget.out"
+    r = _run(["wget", "-q", "--tries=1", "--timeout=10", "-O", str(out),
+              _url(server, "pub/big.bin")], cwd=tmp_path)
+    _assert_ok(r)
+    assert out.read_bytes() == world.big
+
+
+def test_wget_recursive(server, world, tmp_path):
+    _need("wget")
+    dest = tmp_path / "wget-r"
+    r = _run(["wget", "-q", "-r", "-nH", "--tries=1", "--timeout=10",
+              "-P", str(dest), _url(server, "pub/")], cwd=tmp_path)
+    _assert_ok(r)
+    assert (dest / "pub" / "big.bin").read_bytes() == world.big
+    assert (dest / "pub" / "hello.txt").read_bytes() == b"Hello, FTP!\n"
+    assert (dest / "pub" / "sub" / "nested.txt").read_bytes() == \
+        b"nested file\n"
+
+
+# ---------------------------------------------------------------- tnftp
+
+def test_tnftp_scripted_get(server, world, tmp_path):
+    _need("tnftp")
+    out = tmp_path / "tnftp.out"
+    script = (f"open 127.0.0.1 {server.port}\n"
+              f"user anonymous {ANON_IDENT}\n"
+              "binary\n"
+              f"get pub/big.bin {out}\n"
+              "quit\n")
+    r = _run(["tnftp", "-n"], cwd=tmp_path, input_text=script)
+    _assert_ok(r)
+    assert out.exists(), r.stdout + r.stderr
+    assert out.read_bytes() == world.big
+
+
+def test_tnftp_real_user_put_get(server, make_user, tmp_path):
+    _need("tnftp")
+    user = make_user()
+    src = _user_upload_source(tmp_path, 80_000)
+    back = tmp_path / "tnftp-back.bin"
+    script = (f"open 127.0.0.1 {server.port}\n"
+              f"user {user.name} {user.password}\n"
+              "binary\n"
+              f"put {src} tn-up.bin\n"
+              f"get tn-up.bin {back}\n"
+              "quit\n")
+    r = _run(["tnftp", "-n"], cwd=tmp_path, input_text=script)
+    _assert_ok(r)
+    assert (user.home / "tn-up.bin").read_bytes() == src.read_bytes()
+    assert back.read_bytes() == src.read_bytes()

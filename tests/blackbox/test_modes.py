@@ -1,0 +1,172 @@
+"""Process modes: inetd (fd 0), -D (detached daemon with pidfile), -F;
+signals (SIGTERM, SIGHUP, SIGKILL of one session) and unknown flags."""
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+import bbutil
+from bbutil import (ANON_IDENT, GUEST_230, NOOP_OK, SHUTDOWN_421, BANNER_RE,
+                    TRANSFER_OK, alive, wait_until, is_listening, retr_bytes,
+                    last_line, proc_ids, children_of, free_port,
+                    daemon_env)
+
+
+def _uid_is(uid):
+    def pred(pid):
+        try:
+            return proc_ids(pid)[0] == [uid] * 4
+        except (OSError, KeyError):
+            return False
+    return pred
+
+
+def test_inetd_anonymous_session(inetd, world):
+    sess = inetd()
+    ftp = sess.connect()
+    assert BANNER_RE.match(ftp.getwelcome()), ftp.getwelcome()
+    assert last_line(ftp.login("anonymous", ANON_IDENT)) == GUEST_230
+    assert ftp.sendcmd("PWD") == '257 "/" is current directory.'
+    ftp.voidcmd("TYPE I")
+    data, resp = retr_bytes(ftp, "pub/big.bin")
+    assert resp == TRANSFER_OK
+    assert data == world.big
+    assert ftp.quit() == "221 Goodbye."
+    # One session, then the inetd-started process exits.
+    assert sess.proc.wait(5) == 0
+
+
+def test_foreground_writes_pidfile(server):
+    pid = wait_until(server.read_pidfile, 3.0)
+    assert pid == server.proc.pid
+    assert alive(pid)
+
+
+def test_daemon_mode_lifecycle(ftpd, world):
+    srv = ftpd(mode="-D")
+    assert srv.launcher_rc == 0, "the launching process must exit 0"
+    pid = srv.read_pidfile()
+    assert pid and pid != srv.proc.pid and alive(pid)
+    ftp = srv.anon()
+    assert ftp.sendcmd("PWD") == '257 "/" is current directory.'
+    ftp.voidcmd("TYPE I")
+    data, _ = retr_bytes(ftp, "pub/hello.txt")
+    assert data == world.files["pub/hello.txt"]
+    ftp.quit()
+    os.kill(pid, signal.SIGTERM)
+    assert wait_until(lambda: not alive(pid), 5.0), "daemon ignored SIGTERM"
+    assert wait_until(lambda: not srv.pidfile.exists(), 2.0), \
+        "pidfile not removed on SIGTERM"
+    assert not is_listening(srv.port)
+
+
+def test_second_daemon_with_same_pidfile_refused(ftpd, world, ftpd_bin):
+    first = ftpd(mode="-D")
+    pid = first.read_pidfile()
+    assert pid and alive(pid)
+    port2 = free_port()
+    argv = first.argv()
+    argv[argv.index("-P") + 1] = str(port2)
+    errpath = world.dir / "second.stderr"
+    with open(errpath, "wb") as errf:
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=errf,
+                             stderr=errf, env=daemon_env(),
+                             start_new_session=True, cwd="/")
+    try:
+        rc = p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait(5)
+    try:
+        assert rc != 0, "a second -D copy with the same pidfile started"
+        assert first.read_pidfile() == pid
+        assert alive(pid)
+        assert not wait_until(lambda: is_listening(port2), 0.5)
+    finally:
+        _kill_strays(ftpd_bin, str(port2))
+
+
+def _kill_strays(binary, port_token):
+    """Kill daemons we started that still run with the given -P port."""
+    target = os.path.realpath(str(binary))
+    for pid in bbutil.all_pids():
+        exe = (bbutil.exe_of(pid) or "").replace(" (deleted)", "")
+        if exe != target:
+            continue
+        argv = bbutil.cmdline_of(pid)
+        if "-P" in argv and argv[argv.index("-P") + 1:][:1] == [port_token]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_sigterm_ends_sessions_and_removes_pidfile(server, world):
+    assert wait_until(server.read_pidfile, 3.0)
+    rc = server.raw()
+    assert rc.reply().code == 220
+    assert rc.login("anonymous", ANON_IDENT).text == GUEST_230
+    server.proc.send_signal(signal.SIGTERM)
+    r = rc.reply(timeout=5)
+    assert r.text == SHUTDOWN_421, r
+    assert rc.closed_by_peer(3.0)
+    assert server.proc.wait(5) == 0
+    assert not server.pidfile.exists(), "pidfile not removed on SIGTERM"
+
+
+def test_sigkill_of_one_session_leaves_others(server, world):
+    a = server.anon()
+    b = server.anon()
+    pa = server.session_pid(a, _uid_is(world.anon.uid))
+    assert pa
+    os.kill(pa, signal.SIGKILL)
+    assert wait_until(lambda: not alive(pa), 3.0)
+    # The other session still answers, the listener still serves.
+    assert b.sendcmd("NOOP") == NOOP_OK
+    assert server.alive()
+    c = server.anon()
+    assert c.sendcmd("PWD") == '257 "/" is current directory.'
+    # The killed session's control connection is closed.
+    with pytest.raises((EOFError, OSError)):
+        a.sendcmd("NOOP")
+    # The listener reaped it: no zombie children left behind.
+    def no_zombie():
+        for p in bbutil.all_pids():
+            st = bbutil.proc_stat(p)
+            if st and st[1] == server.pid and st[0] == "Z":
+                return False
+        return True
+    assert wait_until(no_zombie, 3.0)
+
+
+def test_unknown_flag_is_ignored(ftpd, world):
+    srv = ftpd("-Z")
+    ftp = srv.anon()
+    assert ftp.sendcmd("NOOP") == NOOP_OK
+
+    def logged():
+        if world.syslog.wait(r"unknown flag -Z ignored", timeout=0):
+            return True
+        return "unknown flag -Z ignored" in \
+            srv.stderr_path.read_text(errors="replace")
+    assert wait_until(logged, 3.0), "unknown flag not logged"
+
+
+def test_sighup_keeps_running(server, world):
+    before = server.anon()
+    server.proc.send_signal(signal.SIGHUP)
+    for _ in range(2):
+        ftp = server.anon()
+        assert ftp.sendcmd("NOOP") == NOOP_OK
+    assert server.proc.poll() is None
+    assert before.sendcmd("NOOP") == NOOP_OK
+    server.proc.send_signal(signal.SIGHUP)
+    assert server.anon().sendcmd("PWD") == '257 "/" is current directory.'
+    assert server.alive()
+
+
+def test_ipv4_only_flag(ftpd):
+    srv = ftpd("-4")
+    assert srv.anon().sendcmd("NOOP") == NOOP_OK

@@ -1,0 +1,140 @@
+"""Privilege separation seen from /proc: the pre-login process runs as
+nopriv_user chrooted into empty_dir; the session runs with all ids of the
+user (never 0), chrooted for guests and ftpchroot users."""
+
+import os
+import pwd
+
+import pytest
+
+from bbutil import (ANON_IDENT, proc_ids, proc_root, proc_status,
+                    wait_until, children_of, pids_holding_connection)
+
+NOBODY = pwd.getpwnam("nobody")
+
+
+def _real(path):
+    return os.path.realpath(str(path))
+
+
+def _uid_is(uid):
+    def pred(pid):
+        try:
+            uids, _, _ = proc_ids(pid)
+        except (OSError, KeyError):
+            return False
+        return uids == [uid] * 4
+    return pred
+
+
+def _check_prelogin(pid, world):
+    uids, gids, groups = proc_ids(pid)
+    assert 0 not in uids and 0 not in gids, (uids, gids)
+    assert uids == [NOBODY.pw_uid] * 4, uids
+    assert gids == [NOBODY.pw_gid] * 4, gids
+    assert groups in ([], [NOBODY.pw_gid]), f"groups: {groups}"
+    assert proc_root(pid) == _real(world.empty_dir)
+    assert proc_status(pid).get("NoNewPrivs") == "1"
+
+
+def _check_session(pid, uid, gid, root):
+    uids, gids, groups = proc_ids(pid)
+    assert uids == [uid] * 4, uids
+    assert gids == [gid] * 4, gids
+    assert 0 not in uids and 0 not in gids and 0 not in groups, \
+        (uids, gids, groups)
+    assert proc_root(pid) == _real(root)
+    assert proc_status(pid).get("NoNewPrivs") == "1"
+
+
+def test_listener_pid_matches_pidfile(server):
+    pid = wait_until(server.read_pidfile, 3.0)
+    assert pid == server.proc.pid
+    uids, _, _ = proc_ids(pid)
+    assert uids[1] == 0          # the listener stays root
+
+
+def test_prelogin_process_is_unprivileged(server, world):
+    listener = server.read_pidfile()
+    assert listener == server.pid
+    rc = server.raw()
+    assert rc.reply().code == 220
+    pid = server.session_pid(rc, _uid_is(NOBODY.pw_uid))
+    assert pid, (f"no child of {listener} running as nobody holds the "
+                 f"connection; children: {children_of(listener)}")
+    _check_prelogin(pid, world)
+
+
+def test_prelogin_after_user_command(server, world, make_user):
+    # Still unprivileged while waiting for the password.
+    user = make_user()
+    rc = server.raw()
+    rc.reply()
+    assert rc.cmd(f"USER {user.name}").code == 331
+    pid = server.session_pid(rc, _uid_is(NOBODY.pw_uid))
+    assert pid
+    _check_prelogin(pid, world)
+
+
+def test_real_user_session_ids(server, world, make_user):
+    user = make_user()
+    ftp = server.login(user)
+    pid = server.session_pid(ftp, _uid_is(user.uid))
+    assert pid, f"no session process with uid {user.uid}: " \
+        f"{[(p, proc_ids(p)) for p in server.children()]}"
+    _check_session(pid, user.uid, user.gid, "/")
+    # Exactly one process serves this connection once logged in.
+    holders = pids_holding_connection(server.port,
+                                      ftp.sock.getsockname()[1],
+                                      server.children())
+    assert holders == [pid], holders
+
+
+def test_chrooted_user_session_root(ftpd, world, make_user):
+    user = make_user()
+    world.conf("ftpchroot", f"{user.name}\n")
+    server = ftpd()
+    ftp = server.login(user)
+    pid = server.session_pid(ftp, _uid_is(user.uid))
+    assert pid
+    _check_session(pid, user.uid, user.gid, user.home)
+
+
+def test_anonymous_session_ids(server, world):
+    ftp = server.anon()
+    pid = server.session_pid(ftp, _uid_is(world.anon.uid))
+    assert pid
+    _check_session(pid, world.anon.uid, world.anon.gid, world.anon_root)
+
+
+def test_sessions_are_direct_children(server, world, make_user):
+    user = make_user()
+    a = server.anon()
+    b = server.login(user)
+    pa = server.session_pid(a, _uid_is(world.anon.uid))
+    pb = server.session_pid(b, _uid_is(user.uid))
+    assert pa and pb and pa != pb
+    kids = server.children()
+    assert pa in kids and pb in kids
+
+
+def test_inetd_prelogin_and_session(inetd, world):
+    sess = inetd()
+    ftp = sess.connect()
+    top = sess.proc.pid
+
+    def holder(uid):
+        def find():
+            kids = children_of(top)
+            pids = pids_holding_connection(sess.port,
+                                           ftp.sock.getsockname()[1], kids)
+            pids = [p for p in pids if _uid_is(uid)(p)]
+            return pids[0] if len(pids) == 1 else None
+        return wait_until(find, 5.0)
+    pid = holder(NOBODY.pw_uid)
+    assert pid, f"no pre-login child of {top}: {children_of(top)}"
+    _check_prelogin(pid, world)
+    ftp.login("anonymous", ANON_IDENT)
+    pid = holder(world.anon.uid)
+    assert pid
+    _check_session(pid, world.anon.uid, world.anon.gid, world.anon_root)
