@@ -47,8 +47,10 @@ failed(const char *user)
 static void __attribute__((noreturn))
 refused(const char *user, const char *why)
 {
-	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s (%s)",
-	    ip, user, why);
+	/* The first line keeps BSD's exact format for log watchers. */
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s", ip,
+	    user);
+	log_msg(LOG_FTP | LOG_INFO, "login of %s refused: %s", user, why);
 	finish(MON_RESULT_REFUSED, "530 Login incorrect.");
 }
 

@@ -151,9 +151,12 @@ dispatch(struct str line)
 	struct str verb, arg;
 
 	(void)str_split(line, ' ', &verb, &arg);
-	if (log_debug_enabled)
-		log_debug("command: %.*s", (int)(str_eq_ci(verb, "PASS") ?
-		    4 : line.len), line.p);
+	if (log_debug_enabled) {
+		if (str_eq_ci(verb, "PASS"))
+			log_debug("command: PASS ???");
+		else
+			log_debug("command: %.*s", (int)line.len, line.p);
+	}
 	if (str_eq_ci(verb, "USER"))
 		do_user(arg);
 	else if (str_eq_ci(verb, "PASS"))

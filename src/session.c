@@ -94,9 +94,12 @@ dispatch(struct str line)
 	int had_rest = sess.restart_set, had_rnfr = sess.rnfr_set;
 
 	(void)str_split(line, ' ', &verb, &arg);
-	if (log_debug_enabled)
-		log_debug("command: %.*s", (int)(str_eq_ci(verb, "PASS") ?
-		    4 : line.len), line.p);
+	if (log_debug_enabled) {
+		if (str_eq_ci(verb, "PASS"))
+			log_debug("command: PASS ???");
+		else
+			log_debug("command: %.*s", (int)line.len, line.p);
+	}
 	if ((c = cmd_lookup(verb)) == NULL) {
 		(void)ctl_reply(&sess.ctl, 500, "'%.*s': command not "
 		    "understood.", (int)(verb.len > 64 ? 64 : verb.len),

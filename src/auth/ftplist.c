@@ -6,6 +6,7 @@
  * user database, so the parser can be fed arbitrary bytes by the unit
  * tests and the fuzzer.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "auth/ftplist.h"
@@ -94,7 +95,8 @@ ftplist_match(const char *text, size_t len, const struct ftplist_query *q,
 		return -1;
 
 	rest = str_from(text, len);
-	while (!str_empty(rest)) {
+	/* Lines past INT_MAX cannot be numbered; nobody lists that many. */
+	while (!str_empty(rest) && lineno < INT_MAX) {
 		lineno++;
 		(void)str_split(rest, '\n', &line, &rest);
 
