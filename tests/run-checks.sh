@@ -63,7 +63,9 @@ done
 
 section "fuzz smoke run"
 if [ -x tests/fuzz/run.sh ] || [ -f tests/fuzz/run.sh ]; then
-	line=$(FUZZ_SECONDS=${FUZZ_SECONDS:-5} sh tests/fuzz/run.sh 2>$out/fuzz.err | tee /dev/stderr | tail -n 1)
+	res=$(FUZZ_SECONDS=${FUZZ_SECONDS:-5} sh tests/fuzz/run.sh 2>$out/fuzz.err)
+	echo "$res"
+	line=$(echo "$res" | tail -n 1)
 	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
 	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
 	if [ -z "$p" ]; then add 0 1; tail -20 $out/fuzz.err; else add "$p" "$f"; fi

@@ -281,6 +281,18 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			return;
 		}
 		if (n == 0) {
+			uint8_t held[2];
+			size_t hl = x->ascii ?
+			    ascii_from_net_end(&x->as, held, sizeof(held)) : 0;
+
+			/* A CR that ended the last chunk is written now. */
+			if (hl > 0 && write_all(x->file, held, hl) == -1) {
+				int e = errno;
+
+				finish(write_errno_code(e), "Error writing to "
+				    "file: %s.", strerror(e));
+				return;
+			}
 			if (x->ascii && x->as.bare_lf > 0) {
 				(void)ctl_lreply(&sess.ctl, 226, "WARNING! %llu "
 				    "bare linefeeds received in ASCII mode",

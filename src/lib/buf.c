@@ -2,6 +2,7 @@
  * buf.c: bounded byte buffers.  See buf.h for the contract.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -81,20 +82,29 @@ int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	size_t room = buf_room(b);
+	va_list ap2;
+	char *tmp;
 	int n;
 
-	/*
-	 * vsnprintf needs room for its NUL, which we do not keep: format
-	 * into the free space and reject the result if it was cut.
-	 */
-	if (room == 0) {
+	/* Measure first: the result must fit without vsnprintf's NUL. */
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || (size_t)n > room) {
 		b->priv_overflow = 1;
 		return -1;
 	}
-	n = vsnprintf((char *)b->priv_mem + b->priv_len, room, fmt, ap);
-	if (n < 0 || (size_t)n >= room) {
-		b->priv_overflow = 1;
-		return -1;
+	if ((size_t)n < room) {
+		(void)vsnprintf((char *)b->priv_mem + b->priv_len, room, fmt, ap);
+	} else {
+		/* An exact fit: format aside, copy without the NUL. */
+		if ((tmp = malloc((size_t)n + 1)) == NULL) {
+			b->priv_overflow = 1;
+			return -1;
+		}
+		(void)vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+		memcpy(b->priv_mem + b->priv_len, tmp, (size_t)n);
+		free(tmp);
 	}
 	b->priv_len += (size_t)n;
 	return 0;

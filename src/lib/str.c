@@ -141,7 +141,8 @@ parse_base(struct str s, unsigned base, uint64_t max, uint64_t *out)
 		d = (unsigned)(s.p[i] - '0');
 		if (d >= base)
 			return -1;
-		if (v > (max - d) / base)
+		/* v * base + d <= max, without overflowing on the way. */
+		if (d > max || v > (max - d) / base)
 			return -1;
 		v = v * base + d;
 	}

@@ -648,6 +648,7 @@ def default_settings(world):
 
 @pytest.fixture(scope="session")
 def ftpd_bin():
+    require_root()
     p = ftpd_bin_path()
     if not (p.is_file() and os.access(p, os.X_OK)):
         pytest.fail(f"ftpd binary not found at {p}: build it with "

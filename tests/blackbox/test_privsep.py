@@ -83,11 +83,13 @@ def test_real_user_session_ids(server, world, make_user):
     assert pid, f"no session process with uid {user.uid}: " \
         f"{[(p, proc_ids(p)) for p in server.children()]}"
     _check_session(pid, user.uid, user.gid, "/")
-    # Exactly one process serves this connection once logged in.
-    holders = pids_holding_connection(server.port,
-                                      ftp.sock.getsockname()[1],
-                                      server.children())
-    assert holders == [pid], holders
+    # Exactly one process serves this connection once logged in (the
+    # pre-login process exits after the login; give it a moment).
+    cport = ftp.sock.getsockname()[1]
+
+    def holders():
+        return pids_holding_connection(server.port, cport, server.children())
+    assert wait_until(lambda: holders() == [pid], 3.0), holders()
 
 
 def test_chrooted_user_session_root(ftpd, world, make_user):
