@@ -22,7 +22,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 $(WARN) -D_GNU_SOURCE -Isrc -Isrc/lib \
 	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LDLIBS	+= -lpam -lcrypt -lbsd
+LDLIBS	+= -lpam -lcrypt -lbsd -lcrypto
 
 ifeq ($(BUILD),asan)
 CFLAGS	:= $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 \
@@ -77,6 +77,12 @@ check: deps-test
 	$(MAKE) BUILD=normal all
 	$(MAKE) BUILD=asan all
 	@sh tests/run-checks.sh
+
+bench: all
+	@sh tests/bench/run.sh
+
+bench-quick: all
+	@sh tests/bench/run.sh --quick
 
 fuzz: deps-test
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} sh tests/fuzz/run.sh

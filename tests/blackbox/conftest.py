@@ -638,6 +638,8 @@ def default_settings(world):
         "anon_user": world.anon.name,
         "anon_root": str(world.anon_root),
         "nopriv_user": "nobody",
+        # Not the host's /var/run/nologin: tests create it when they want it.
+        "nologin": str(world.dir / "nologin"),
         "syslog_socket": world.syslog.path,
         "login_delay_ms": "50",
         "pam": "yes",

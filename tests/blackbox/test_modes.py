@@ -108,12 +108,24 @@ def test_sigterm_ends_sessions_and_removes_pidfile(server, world):
     rc = server.raw()
     assert rc.reply().code == 220
     assert rc.login("anonymous", ANON_IDENT).text == GUEST_230
+    # A command round trip first, so the session is in its command loop.
+    assert rc.cmd("NOOP").text == NOOP_OK
     server.proc.send_signal(signal.SIGTERM)
     r = rc.reply(timeout=5)
     assert r.text == SHUTDOWN_421, r
     assert rc.closed_by_peer(3.0)
     assert server.proc.wait(5) == 0
     assert not server.pidfile.exists(), "pidfile not removed on SIGTERM"
+
+
+def test_sigterm_ends_prelogin_sessions(server):
+    rc = server.raw()
+    assert rc.reply().code == 220
+    assert rc.cmd("NOOP").text == NOOP_OK
+    server.proc.send_signal(signal.SIGTERM)
+    assert rc.reply(timeout=5).text == SHUTDOWN_421
+    assert rc.closed_by_peer(3.0)
+    assert server.proc.wait(5) == 0
 
 
 def test_sigkill_of_one_session_leaves_others(server, world):

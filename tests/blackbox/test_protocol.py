@@ -122,6 +122,18 @@ def test_hostname_in_banner(ftpd):
     assert welcome.endswith(") ready."), welcome
 
 
+def test_nologin_file_refuses_everybody(ftpd, world):
+    (world.dir / "nologin").write_text("Down for maintenance.\nBack soon.\n")
+    srv = ftpd()
+    rc = srv.raw()
+    r = rc.reply()
+    assert r.text == "530 System not available.", r
+    body = [ln[4:].lstrip(" ") for ln in r.lines[:-1]]
+    assert all(ln.startswith("530-") for ln in r.lines[:-1]), r
+    assert body == ["Down for maintenance.", "Back soon."], r
+    assert rc.closed_by_peer(3.0)
+
+
 # ---------------------------------------------------------------- line limits
 
 @pytest.mark.parametrize("logged_in", [False, True])
