@@ -65,6 +65,8 @@ static struct ev_loop	*mon_loop;
 
 static void	sess_end(struct mon_sess *, const char *why);
 static void	mon_sess_msg(struct ev_loop *, struct ev_io *, unsigned);
+static int	own_ctl(const struct mon_sess *, int);
+static void	rein(struct mon_sess *, const struct mon_rein *, int);
 
 unsigned
 mon_session_count(void)
@@ -259,16 +261,10 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 static void
 start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	struct stat st;
 	int ch[2];
 	pid_t pid;
 
-	/* The descriptor must be this session's own control connection. */
-	if (fstat(ctl, &st) == -1 || !S_ISSOCK(st.st_mode) ||
-	    getpeername(ctl, (struct sockaddr *)&ss, &sl) == -1 ||
-	    sl != s->peerlen || memcmp(&ss, &s->peer, sl) != 0) {
+	if (!own_ctl(s, ctl)) {
 		close(ctl);
 		sess_end(s, "LOGIN with a foreign descriptor");
 		return;
@@ -343,6 +339,7 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		struct mon_login	login;
 		struct mon_log		log;
 		struct mon_empty	empty;
+		struct mon_rein		rein;
 	} m;
 	uint32_t type;
 	size_t len;
@@ -381,6 +378,12 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		start_login(s, &m.login, fd);
 		explicit_bzero(&m, sizeof(m));
 		return;
+	case MON_REQ_REIN:
+		if (s->state != S_SESSION || fd == -1 || len != sizeof(m.rein) ||
+		    m.rein.pending_len > sizeof(m.rein.pending))
+			break;
+		rein(s, &m.rein, fd);
+		return;
 	case MON_REQ_DATA_SOCKET:
 		if (s->state != S_SESSION || fd != -1 || len != sizeof(m.empty))
 			break;
@@ -395,12 +398,78 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	sess_end(s, "unexpected or malformed monitor request");
 }
 
+/* Fork a pre-login process for s on ctl (closed here either way). */
+static int
+spawn_preauth(struct mon_sess *s, int ctl, const struct mon_rein *req)
+{
+	int ch[2];
+	pid_t pid;
+
+	if (msg_socketpair(ch) == -1) {
+		log_msg(LOG_ERR, "socketpair: %s", strerror(errno));
+		close(ctl);
+		return -1;
+	}
+	if ((pid = spawn(ctl, ch[1])) == -1) {
+		log_msg(LOG_ERR, "fork: %s", strerror(errno));
+		close(ch[0]);
+		close(ch[1]);
+		close(ctl);
+		return -1;
+	}
+	if (pid == 0)
+		preauth_main(req);
+	close(ch[1]);
+	close(ctl);
+	s->pid = pid;
+	s->chan = ch[0];
+	s->state = S_PREAUTH;
+	if (ev_io_start(mon_loop, &s->io, s->chan, EV_READ, mon_sess_msg,
+	    s) == -1)
+		return -1;
+	return 0;
+}
+
+/* The descriptor must be this session's own control connection. */
+static int
+own_ctl(const struct mon_sess *s, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    sl == s->peerlen && memcmp(&ss, &s->peer, sl) == 0;
+}
+
+static void
+rein(struct mon_sess *s, const struct mon_rein *req, int ctl)
+{
+	if (!own_ctl(s, ctl)) {
+		close(ctl);
+		sess_end(s, "REIN with a foreign descriptor");
+		return;
+	}
+	if (s->logged_in && !opts.no_wtmp) {
+		char line[32];
+
+		wtmp_line(s, line, sizeof(line));
+		plat_wtmp_logout(line);
+	}
+	s->logged_in = 0;
+	/* The old session exits by itself once it has sent this. */
+	ev_io_stop(mon_loop, &s->io);
+	close(s->chan);
+	s->chan = -1;
+	if (spawn_preauth(s, ctl, req) == -1)
+		sess_end(s, "cannot restart the login");
+}
+
 int
 mon_session_start(struct ev_loop *l, int ctl)
 {
 	struct mon_sess *s;
-	int ch[2];
-	pid_t pid;
 
 	mon_loop = l;
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
@@ -411,44 +480,28 @@ mon_session_start(struct ev_loop *l, int ctl)
 	s->peerlen = sizeof(s->peer);
 	s->locallen = sizeof(s->local);
 	if (getpeername(ctl, (struct sockaddr *)&s->peer, &s->peerlen) == -1 ||
-	    getsockname(ctl, (struct sockaddr *)&s->local, &s->locallen) == -1 ||
-	    msg_socketpair(ch) == -1) {
+	    getsockname(ctl, (struct sockaddr *)&s->local, &s->locallen) == -1) {
 		log_msg(LOG_ERR, "new connection: %s", strerror(errno));
 		close(ctl);
 		free(s);
 		return -1;
 	}
 	ftp_peer_ip(ctl, s->ip, sizeof(s->ip));
-	if ((pid = spawn(ctl, ch[1])) == -1) {
-		log_msg(LOG_ERR, "fork: %s", strerror(errno));
-		close(ch[0]);
-		close(ch[1]);
-		close(ctl);
-		free(s);
-		return -1;
-	}
-	if (pid == 0)
-		preauth_main();
-	close(ch[1]);
-	close(ctl);
-	s->pid = pid;
-	s->chan = ch[0];
-	s->state = S_PREAUTH;
 	s->next = sessions;
 	if (sessions != NULL)
 		sessions->prev = s;
 	sessions = s;
 	nsessions++;
+	if (spawn_preauth(s, ctl, NULL) == -1) {
+		sess_end(s, NULL);
+		return -1;
+	}
 	if (opts.logging) {
 		char line[128];
 
 		(void)cstr_printf(line, sizeof(line), "connection from %s",
 		    s->ip);
-		log_emit(LOG_INFO, pid, line);
-	}
-	if (ev_io_start(l, &s->io, s->chan, EV_READ, mon_sess_msg, s) == -1) {
-		sess_end(s, "event loop");
-		return -1;
+		log_emit(LOG_INFO, s->pid, line);
 	}
 	return 0;
 }

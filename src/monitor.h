@@ -31,7 +31,7 @@ unsigned mon_session_count(void);
 void	 mon_shutdown(void);		/* SIGTERM: end every session */
 
 /* Roles (never return). */
-void	 preauth_main(void) __attribute__((noreturn));
+void	 preauth_main(const struct mon_rein *) __attribute__((noreturn));
 void	 login_main(struct mon_login *) __attribute__((noreturn));
 
 /* mon_wrap.c: stubs used by jailed roles, named after the request. */
@@ -39,5 +39,6 @@ void	 mon_log_relay(int prio, const char *text);
 int	 mon_login(const char *user, const char *pass, const void *pending,
 	    size_t pending_len, struct mon_login_fail *fail);
 int	 mon_data_socket(int *fd);
+int	 mon_rein(const void *pending, size_t len, int reply);
 
 #endif

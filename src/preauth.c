@@ -187,18 +187,11 @@ dispatch(struct str line)
 }
 
 static void
-pa_read(struct ev_loop *l, struct ev_io *io, unsigned ev)
+run_lines(struct ev_loop *l)
 {
 	struct str line;
 	enum ctl_res r;
-	int n;
 
-	(void)io;
-	(void)ev;
-	n = ctl_fill(&pa.ctl);
-	if (n == 0 || (n == -1 && errno != EAGAIN)) {
-		pa_exit(0);
-	}
 	while ((r = ctl_next(&pa.ctl, &line)) != CTL_NONE) {
 		ev_timer_start(l, &pa.idle, (int64_t)opts.idle_timeout * 1000,
 		    pa_idle, NULL);
@@ -209,6 +202,19 @@ pa_read(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		}
 		dispatch(line);
 	}
+}
+
+static void
+pa_read(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	int n;
+
+	(void)io;
+	(void)ev;
+	n = ctl_fill(&pa.ctl);
+	if (n == 0 || (n == -1 && errno != EAGAIN))
+		pa_exit(0);
+	run_lines(l);
 }
 
 static void
@@ -223,7 +229,7 @@ pa_term(struct ev_loop *l, int signo, void *arg)
 }
 
 void
-preauth_main(void)
+preauth_main(const struct mon_rein *rein)
 {
 	char nologin[8192], welcome[8192];
 	ssize_t nl = -1, wl = -1;
@@ -254,9 +260,17 @@ preauth_main(void)
 		(void)ctl_reply(&pa.ctl, 530, "System not available.");
 		pa_exit(0);
 	}
-	if (wl > 0)
+	if (rein != NULL) {
+		/* REIN or USER after login: continue with what was sent. */
+		(void)ctl_preload(&pa.ctl, rein->pending, rein->pending_len);
+		if (rein->reply)
+			(void)ctl_reply(&pa.ctl, 220, "Service ready for new "
+			    "user.");
+	} else if (wl > 0)
 		ftp_reply_text(&pa.ctl, 220, welcome, (size_t)wl);
-	if (opts.hide_host)
+	if (rein != NULL)
+		;
+	else if (opts.hide_host)
 		(void)ctl_reply(&pa.ctl, 220, "FTP server ready.");
 	else
 		(void)ctl_reply(&pa.ctl, 220, "%s FTP server (ftpd %s) ready.",
@@ -270,6 +284,7 @@ preauth_main(void)
 		fatal("event loop: %s", strerror(errno));
 	ev_timer_start(pa.loop, &pa.idle, (int64_t)opts.idle_timeout * 1000,
 	    pa_idle, NULL);
+	run_lines(pa.loop);
 	(void)ev_run(pa.loop);
 	pa_exit(0);
 }

@@ -31,12 +31,26 @@ struct sess	sess;
 
 static void	ctl_readable(struct ev_loop *, struct ev_io *, unsigned);
 
-static void __attribute__((noreturn))
-sess_exit(int status)
+void
+session_exit(int status)
 {
 	xfer_cleanup();
 	dc_close();
 	_exit(status);
+}
+
+void
+session_rein(const void *pending, size_t len, int reply)
+{
+	xfer_cleanup();
+	dc_close();
+	if (mon_rein(pending, len, reply) == -1) {
+		(void)ctl_reply(&sess.ctl, 421, "Service not available, "
+		    "closing control connection.");
+		session_exit(1);
+	}
+	/* The monitor owns the connection now; leave without a word. */
+	_exit(0);
 }
 
 void
@@ -72,7 +86,7 @@ idle_timeout(struct ev_loop *l, struct ev_timer *t)
 	if (opts.logging)
 		log_msg(LOG_INFO, "User %s timed out after %d seconds",
 		    sess.user, sess.idle_timeout);
-	sess_exit(0);
+	session_exit(0);
 }
 
 static void
@@ -83,7 +97,7 @@ term(struct ev_loop *l, int signo, void *arg)
 	(void)arg;
 	(void)ctl_reply(&sess.ctl, 421, "Service not available, closing "
 	    "control connection.");
-	sess_exit(0);
+	session_exit(0);
 }
 
 static void
@@ -149,7 +163,7 @@ run_commands(void)
 	if (sess.ctl.eof && sess.x.kind == XF_NONE) {
 		if (opts.logging)
 			log_msg(LOG_INFO, "%s closed the connection", sess.ip);
-		sess_exit(0);
+		session_exit(0);
 	}
 }
 
@@ -175,7 +189,7 @@ ctl_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	(void)ev;
 	n = ctl_fill(&sess.ctl);
 	if (n == -1 && errno != EAGAIN) {
-		sess_exit(0);
+		session_exit(0);
 	}
 	if (n == -1 && buf_room(&sess.ctl.in) == 0 && sess.x.kind != XF_NONE) {
 		/* Full while a transfer runs: pause reading until it ends. */
@@ -195,7 +209,7 @@ session_resume_ctl(void)
 	if (!sess.ctl_io.priv_added &&
 	    ev_io_start(sess.loop, &sess.ctl_io, FD_CTL, EV_READ,
 	    ctl_readable, NULL) == -1)
-		sess_exit(1);
+		session_exit(1);
 }
 
 static void
@@ -242,6 +256,14 @@ session_main(const struct mon_result *r, const char *pending,
 	    &sess.ctl_locallen) == -1)
 		_exit(0);
 	umask(opts.umask);
+	sess.umask = opts.umask;
+	/* Urgent data (Telnet Synch before ABOR) stays in the stream. */
+	{
+		int one = 1;
+
+		(void)setsockopt(FD_CTL, SOL_SOCKET, SO_OOBINLINE, &one,
+		    sizeof(one));
+	}
 	if (sess.guest) {
 		/* Names for listings from the jail's own files, if any. */
 		if ((ids = idmap_new()) != NULL &&
@@ -269,5 +291,5 @@ session_main(const struct mon_result *r, const char *pending,
 	    idle_timeout, NULL);
 	run_commands();
 	(void)ev_run(sess.loop);
-	sess_exit(0);
+	session_exit(0);
 }

@@ -62,6 +62,9 @@ struct sess {
 	struct idmap		*ids;
 
 	int			 type_ascii;
+	mode_t			 umask;
+	int			 utf8;		/* OPTS UTF8 (informational) */
+	int			 epsv_all;
 	off_t			 restart;	/* REST, valid for one command */
 	int			 restart_set;
 	char			 rnfr[PATH_MAX];
@@ -85,6 +88,10 @@ void	 session_main(const struct mon_result *, const char *pending,
 	    size_t pending_len, int fell_back, const char *home,
 	    const char *ident, struct idmap *) __attribute__((noreturn));
 void	 session_reply_errno(int code, const char *name, int err);
+void	 session_exit(int status) __attribute__((noreturn));
+/* Log out and hand the connection to a new pre-login process. */
+void	 session_rein(const void *pending, size_t len, int reply)
+	    __attribute__((noreturn));
 /* Called when a transfer ends, to resume reading commands. */
 void	 session_xfer_done(void);
 /* Watch the control connection again (after it was paused). */

@@ -300,7 +300,11 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 				(void)ctl_lreply(&sess.ctl, 226, "   File may "
 				    "not have transferred correctly.");
 			}
-			finish(226, "Transfer complete.");
+			if (x->unique)
+				finish(226, "Transfer complete (unique file "
+				    "name:%s).", x->name);
+			else
+				finish(226, "Transfer complete.");
 			return;
 		}
 		x->bytes += (uint64_t)n;

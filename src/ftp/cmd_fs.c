@@ -1,10 +1,10 @@
 /*
- * cmd_fs.c: session commands that work on names and directories: USER
- * and PASS after login, QUIT NOOP SYST FEAT HELP, PWD CWD CDUP, MKD RMD
- * DELE RNFR RNTO, SIZE MDTM.  Paths go straight to the kernel: the jail
+ * cmd_fs.c: session commands that work on names and directories: PWD
+ * CWD CDUP, MKD RMD DELE RNFR RNTO, SIZE MDTM MFMT AVBL.  Paths go straight to the kernel: the jail
  * is a real chroot, so there is no path rewriting to get wrong.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,63 +51,6 @@ reply_257(const char *dir, const char *what)
 	}
 	(void)ctl_reply(&sess.ctl, 257, "%.*s %s", (int)buf_len(&b),
 	    (const char *)buf_data(&b), what);
-}
-
-void
-cmd_user(struct str arg)
-{
-	(void)arg;
-	if (sess.guest)
-		(void)ctl_reply(&sess.ctl, 530, "Can't change user from guest "
-		    "login.");
-	else if (sess.chrooted)
-		(void)ctl_reply(&sess.ctl, 530, "Can't change user from chroot "
-		    "user.");
-	else
-		(void)ctl_reply(&sess.ctl, 530, "Already logged in.");
-}
-
-void
-cmd_pass(struct str arg)
-{
-	(void)arg;
-	(void)ctl_reply(&sess.ctl, 503, "Already logged in.");
-}
-
-void
-cmd_quit(struct str arg)
-{
-	(void)arg;
-	(void)ctl_reply(&sess.ctl, 221, "Goodbye.");
-	_exit(0);
-}
-
-void
-cmd_noop(struct str arg)
-{
-	(void)arg;
-	(void)ctl_reply(&sess.ctl, 200, "NOOP command successful.");
-}
-
-void
-cmd_syst(struct str arg)
-{
-	(void)arg;
-	(void)ctl_reply(&sess.ctl, 215, "%s Type: L8",
-	    opts.hide_host ? "UNKNOWN" : "UNIX");
-}
-
-void
-cmd_feat(struct str arg)
-{
-	(void)arg;
-	ftp_feat(&sess.ctl);
-}
-
-void
-cmd_help(struct str arg)
-{
-	ftp_help(&sess.ctl, arg);
 }
 
 void
@@ -321,4 +264,83 @@ cmd_mdtm(struct str arg)
 	(void)ctl_reply(&sess.ctl, 213, "%04d%02d%02d%02d%02d%02d",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
+}
+
+/* MFMT YYYYMMDDHHMMSS path (draft-somers-ftp-mfxx): set the mtime. */
+void
+cmd_mfmt(struct str arg)
+{
+	struct str when, name;
+	struct timespec ts[2];
+	char path[PATH_MAX];
+	struct tm tm;
+	uint64_t v[6];
+	time_t t;
+	static const size_t w[6] = { 4, 2, 2, 2, 2, 2 };
+	size_t i, off = 0;
+
+	(void)str_split(str_trim(arg), ' ', &when, &name);
+	name = str_trim(name);
+	if (when.len != 14 || str_empty(name)) {
+		(void)ctl_reply(&sess.ctl, 501, "Syntax: MFMT YYYYMMDDHHMMSS "
+		    "path");
+		return;
+	}
+	for (i = 0; i < 6; i++) {
+		if (str_to_u64(str_head(str_skip(when, off), w[i]), 9999,
+		    &v[i]) == -1) {
+			(void)ctl_reply(&sess.ctl, 501, "Bad time value.");
+			return;
+		}
+		off += w[i];
+	}
+	if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 60) {
+		(void)ctl_reply(&sess.ctl, 501, "Bad time value.");
+		return;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)v[0] - 1900;
+	tm.tm_mon = (int)v[1] - 1;
+	tm.tm_mday = (int)v[2];
+	tm.tm_hour = (int)v[3];
+	tm.tm_min = (int)v[4];
+	tm.tm_sec = (int)v[5];
+	if ((t = timegm(&tm)) == (time_t)-1) {
+		(void)ctl_reply(&sess.ctl, 501, "Bad time value.");
+		return;
+	}
+	if (arg_path(name, path, sizeof(path)) == -1)
+		return;
+	if (sess.guest && !opts.guest_modify) {
+		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
+		return;
+	}
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = t;
+	ts[1].tv_nsec = 0;
+	if (utimensat(AT_FDCWD, path, ts, 0) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 213, "Modify=%.14s; %s", when.p, path);
+}
+
+/* AVBL [dir]: bytes the user may still store there. */
+void
+cmd_avbl(struct str arg)
+{
+	char path[PATH_MAX] = ".";
+	struct statvfs sv;
+
+	if (!str_empty(str_trim(arg)) &&
+	    arg_path(str_trim(arg), path, sizeof(path)) == -1)
+		return;
+	if (statvfs(path, &sv) == -1) {
+		session_reply_errno(550, path, errno);
+		return;
+	}
+	(void)ctl_reply(&sess.ctl, 213, "%llu",
+	    (unsigned long long)sv.f_bavail * (unsigned long long)sv.f_frsize);
 }

@@ -212,10 +212,33 @@ cmd_retr(struct str arg)
 	(void)begin(XF_RETR, path, fd, sess.type_ascii);
 }
 
-static void
-store(struct str arg, int append)
+/*
+ * Create name, or name.1 ... name.99, each with O_EXCL (no race); the
+ * name used is left in out.  -1 with errno when all are taken.
+ */
+static int
+open_unique(const char *name, char *out, size_t outsize)
 {
-	char path[PATH_MAX];
+	int fd, i;
+
+	for (i = 0; i < 100; i++) {
+		if ((i == 0 ? cstr_copy(out, outsize, name) :
+		    cstr_printf(out, outsize, "%s.%d", name, i)) == -1) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static void
+store(struct str arg, int append, int unique)
+{
+	char path[PATH_MAX], name[PATH_MAX];
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
 
 	if (str_copy(arg, path, sizeof(path)) == -1) {
@@ -234,7 +257,22 @@ store(struct str arg, int append)
 			    "file denied.");
 			return;
 		}
-		flags |= O_EXCL;
+		/* BSD: a guest's STOR is a STOU. */
+		unique = 1;
+	}
+	if (unique) {
+		if ((fd = open_unique(path, name, sizeof(name))) == -1) {
+			if (errno == EEXIST)
+				(void)ctl_reply(&sess.ctl, 452, "Unique file "
+				    "name cannot be created.");
+			else
+				session_reply_errno(553, path, errno);
+			return;
+		}
+		sess.x.unique = 1;
+		sess.x.append = 0;
+		(void)begin(XF_STOR, name, fd, sess.type_ascii);
+		return;
 	}
 	if (append)
 		flags |= O_APPEND;
@@ -251,19 +289,27 @@ store(struct str arg, int append)
 		return;
 	}
 	sess.x.append = append;
+	sess.x.unique = 0;
 	(void)begin(XF_STOR, path, fd, sess.type_ascii);
 }
 
 void
 cmd_stor(struct str arg)
 {
-	store(arg, 0);
+	store(arg, 0, 0);
 }
 
 void
 cmd_appe(struct str arg)
 {
-	store(arg, 1);
+	store(arg, 1, 0);
+}
+
+void
+cmd_stou(struct str arg)
+{
+	/* No argument: BSD uses a fixed base name. */
+	store(str_empty(arg) ? str_cstr("ftpd.upload") : arg, 0, 1);
 }
 
 static void

@@ -22,4 +22,11 @@ void	cmd_rmd(struct str);	void	cmd_dele(struct str);
 void	cmd_rnfr(struct str);	void	cmd_rnto(struct str);
 void	cmd_abor(struct str);	void	cmd_allo(struct str);
 
+void	cmd_acct(struct str);	void	cmd_smnt(struct str);
+void	cmd_rein(struct str);	void	cmd_stat(struct str);
+void	cmd_opts(struct str);	void	cmd_clnt(struct str);
+void	cmd_site(struct str);	void	cmd_stou(struct str);
+void	cmd_mfmt(struct str);	void	cmd_avbl(struct str);
+void	cmd_site_help(struct str);
+
 #endif

@@ -41,6 +41,16 @@ static const struct cmd table[] = {
 	{ "RNTO", cmd_rnto, CMD_ARG | CMD_WRITE },
 	{ "ABOR", cmd_abor, 0 },
 	{ "ALLO", cmd_allo, 0 },
+	{ "ACCT", cmd_acct, 0 },
+	{ "SMNT", cmd_smnt, 0 },
+	{ "REIN", cmd_rein, CMD_NOARG },
+	{ "STAT", cmd_stat, 0 },
+	{ "OPTS", cmd_opts, CMD_ARG },
+	{ "CLNT", cmd_clnt, 0 },
+	{ "SITE", cmd_site, CMD_ARG },
+	{ "STOU", cmd_stou, CMD_WRITE },
+	{ "MFMT", cmd_mfmt, CMD_ARG | CMD_WRITE },
+	{ "AVBL", cmd_avbl, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -19,7 +19,8 @@ static const char *commands[] = {
 	"XPWD", "CWD", "XCWD", "CDUP", "XCUP", "PASV", "PORT", "LIST",
 	"NLST", "RETR", "STOR", "NOOP", "HELP", "FEAT", "SIZE", "MDTM",
 	"REST", "MKD", "XMKD", "RMD", "XRMD", "DELE", "RNFR", "RNTO",
-	"ABOR", "ALLO", "APPE", NULL
+	"ABOR", "ALLO", "APPE", "ACCT", "SMNT", "REIN", "STAT", "OPTS",
+	"CLNT", "SITE", "STOU", "MFMT", "AVBL", NULL
 };
 
 int
@@ -43,10 +44,18 @@ void
 ftp_feat(struct ctl *c)
 {
 	/* Only what the session really implements. */
+	static const char feats[] =
+	    " AVBL\r\n"
+	    " CLNT\r\n"
+	    " MDTM\r\n"
+	    " MFMT\r\n"
+	    " REST STREAM\r\n"
+	    " SIZE\r\n"
+	    " TVFS\r\n"
+	    " UTF8\r\n";
+
 	(void)ctl_lreply(c, 211, "Extensions supported:");
-	(void)ctl_write(c, " MDTM\r\n", 7);
-	(void)ctl_write(c, " REST STREAM\r\n", 14);
-	(void)ctl_write(c, " SIZE\r\n", 7);
+	(void)ctl_write(c, feats, sizeof(feats) - 1);
 	(void)ctl_reply(c, 211, "End.");
 }
 

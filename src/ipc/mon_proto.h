@@ -31,6 +31,8 @@ enum mon_type {
 	MON_REQ_DATA_SOCKET,	/* struct mon_empty */
 	/* monitor -> session */
 	MON_ANS_DATA_SOCKET,	/* struct mon_errno + socket fd if err==0 */
+	/* session -> monitor: log out, start a new pre-login */
+	MON_REQ_REIN,		/* struct mon_rein + control fd */
 	MON_TYPE_MAX
 };
 
@@ -74,6 +76,12 @@ struct mon_result {
 	uint32_t	chrooted;
 	char		user[MON_USER_MAX];
 	char		text[MON_TEXT_MAX];	/* reply line on failure */
+};
+
+struct mon_rein {
+	uint32_t	reply;		/* 1: answer "220" (REIN); 0: USER */
+	uint32_t	pending_len;
+	uint8_t		pending[MON_PENDING_MAX];
 };
 
 struct mon_errno {

@@ -108,3 +108,17 @@ mon_data_socket(int *fd)
 	}
 	return 0;
 }
+
+int
+mon_rein(const void *pending, size_t len, int reply)
+{
+	static struct mon_rein m;
+
+	memset(&m, 0, sizeof(m));
+	if (len > sizeof(m.pending))
+		len = sizeof(m.pending);
+	memcpy(m.pending, pending, len);
+	m.pending_len = (uint32_t)len;
+	m.reply = reply ? 1 : 0;
+	return msg_send(FD_MON, MON_REQ_REIN, &m, sizeof(m), FD_CTL);
+}
