@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "conf/opts.h"
+#include "conf/vhost.h"
 #include "ev.h"
 #include "listener.h"
 #include "log/log.h"
@@ -99,6 +100,16 @@ on_term(struct ev_loop *l, int signo, void *arg)
 }
 
 static void
+load_vhosts(void)
+{
+	char path[OPTS_PATH + 16];
+
+	if (opts_confpath(&opts, "ftphosts", path, sizeof(path)) == 0 &&
+	    vhost_load(path) == -1)
+		log_msg(LOG_ERR, "%s: cannot be read", path);
+}
+
+static void
 on_hup(struct ev_loop *l, int signo, void *arg)
 {
 	(void)l;
@@ -106,6 +117,7 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 	(void)arg;
 	/* Files (ftpusers, ftpchroot, banners) are read per connection. */
 	log_reopen();
+	load_vhosts();
 	log_msg(LOG_INFO, "SIGHUP: reloaded configuration");
 }
 
@@ -232,6 +244,7 @@ listener_main(void)
 	if (opts.mode == MODE_DAEMON)
 		detach();
 	pidfile_write();
+	load_vhosts();
 	plat_raise_nofile();
 	plat_proctitle("[listener]");
 
@@ -269,6 +282,7 @@ inetd_main(void)
 			close(fd);
 	}
 	plat_proctitle("[monitor]");
+	load_vhosts();
 	if ((l = ev_new()) == NULL)
 		fatal("event loop: %s", strerror(errno));
 	(void)mon_init(l);

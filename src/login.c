@@ -6,6 +6,7 @@
  * drops to the user for good and becomes the session process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "auth/auth.h"
 #include "auth/idmap.h"
 #include "conf/opts.h"
+#include "conf/vhost.h"
 #include "ftp/ftp.h"
 #include "ipc/msg.h"
 #include "log/log.h"
@@ -25,6 +27,7 @@
 
 static struct mon_result	res;
 static char			ip[64];
+static const struct vhost	*vh;	/* ftphosts entry of this address */
 
 static void __attribute__((noreturn))
 finish(enum mon_result_kind kind, const char *reply)
@@ -98,13 +101,18 @@ login_guest(struct mon_login *req)
 	struct passwd *pw;
 	int fell_back;
 
-	if ((pw = getpwnam(opts.anon_user)) == NULL) {
+	const char *anon = vh != NULL && vh->user[0] ? vh->user :
+	    opts.anon_user;
+	struct login_info li;
+	int statfd = -1;
+
+	if ((pw = getpwnam(anon)) == NULL) {
 		char t[MON_TEXT_MAX];
 
 		(void)cstr_printf(t, sizeof(t), "530 User %s unknown.",
 		    req->user);
 		log_msg(LOG_NOTICE, "ANONYMOUS FTP LOGIN REFUSED FROM %s "
-		    "(no account %s)", ip, opts.anon_user);
+		    "(no account %s)", ip, anon);
 		finish(MON_RESULT_REFUSED, t);
 	}
 	id.uid = pw->pw_uid;
@@ -112,8 +120,11 @@ login_guest(struct mon_login *req)
 	(void)cstr_copy(user, sizeof(user), pw->pw_name);
 	if (id.uid == 0)
 		refused(req->user, "anonymous account has uid 0");
-	split_root(opts.anon_root[0] != '\0' ? opts.anon_root : pw->pw_dir,
-	    root, sizeof(root), start, sizeof(start), req->user);
+	/* A virtual host's account brings its own home; -X anon_root
+	   overrides only the default host. */
+	split_root(opts.anon_root[0] != '\0' && (vh == NULL || !vh->user[0]) ?
+	    opts.anon_root : pw->pw_dir, root, sizeof(root), start,
+	    sizeof(start), req->user);
 	if (denied(req->user, id.gid, 1)) {
 		char t[MON_TEXT_MAX];
 
@@ -133,6 +144,13 @@ login_guest(struct mon_login *req)
 		    (long)getpid());
 		plat_wtmp_login(line, "ftp", ip);
 	}
+	/* -S: the statistics file must exist; it is opened before chroot. */
+	if (opts.stats) {
+		const char *sf = vh != NULL && vh->statfile[0] ?
+		    vh->statfile : "/var/log/ftpd";
+
+		statfd = open(sf, O_WRONLY | O_APPEND | O_CLOEXEC);
+	}
 	res.uid = id.uid;
 	res.guest = 1;
 	res.chrooted = 1;
@@ -141,8 +159,16 @@ login_guest(struct mon_login *req)
 	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
 		_exit(1);
 	fell_back = role_enter_user(user, &id, root, start);
-	session_main(&res, (const char *)req->pending, req->pending_len,
-	    fell_back, "/", ident, NULL);
+	memset(&li, 0, sizeof(li));
+	li.res = &res;
+	li.pending = req->pending;
+	li.pending_len = req->pending_len;
+	li.fell_back = fell_back;
+	li.home = start;
+	li.ident = ident;
+	li.motd = vh != NULL && vh->motd[0] ? vh->motd : opts.motd;
+	li.statfd = statfd;
+	session_main(&li);
 }
 
 static void __attribute__((noreturn))
@@ -156,6 +182,7 @@ login_real(struct mon_login *req)
 	struct role_id id;
 	struct passwd *pw;
 	enum auth_res ar;
+	struct login_info li;
 	int chrooted, fell_back;
 
 	if ((pw = getpwnam(req->user)) == NULL) {
@@ -230,15 +257,28 @@ login_real(struct mon_login *req)
 	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
 		_exit(1);
 	fell_back = role_enter_user(name, &id, chrooted ? root : NULL, start);
-	session_main(&res, (const char *)req->pending, req->pending_len,
-	    fell_back, chrooted ? start : home, NULL, ids);
+	memset(&li, 0, sizeof(li));
+	li.res = &res;
+	li.pending = req->pending;
+	li.pending_len = req->pending_len;
+	li.fell_back = fell_back;
+	li.home = chrooted ? start : home;
+	li.ids = ids;
+	li.motd = vh != NULL && vh->motd[0] ? vh->motd : opts.motd;
+	li.statfd = -1;
+	session_main(&li);
 }
 
 void
 login_main(struct mon_login *req)
 {
+	struct sockaddr_storage local;
+	socklen_t sl = sizeof(local);
+
 	log_set_relay(mon_log_relay);
 	ftp_peer_ip(FD_CTL, ip, sizeof(ip));
+	if (getsockname(FD_CTL, (struct sockaddr *)&local, &sl) == 0)
+		vh = vhost_by_addr(&local);
 	plat_proctitle("%s: [login]", ip);
 	memset(&res, 0, sizeof(res));
 	if (ftp_is_anonymous(req->user))

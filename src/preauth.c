@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "conf/opts.h"
+#include "conf/vhost.h"
 #include "ev.h"
 #include "ftp/ctl.h"
 #include "ftp/ftp.h"
@@ -234,7 +235,13 @@ preauth_main(const struct mon_rein *rein)
 	char nologin[8192], welcome[8192];
 	ssize_t nl = -1, wl = -1;
 	char path[OPTS_PATH + 16];
+	struct sockaddr_storage local;
+	socklen_t sl = sizeof(local);
+	const struct vhost *vh = NULL;
 	int fd;
+
+	if (getsockname(FD_CTL, (struct sockaddr *)&local, &sl) == 0)
+		vh = vhost_by_addr(&local);
 
 	/* Still root and outside the jail: read what the banner needs. */
 	if ((fd = open(opts.nologin, O_RDONLY | O_CLOEXEC)) != -1) {
@@ -243,8 +250,11 @@ preauth_main(const struct mon_rein *rein)
 			nl = 0;
 		close(fd);
 	}
-	if (opts_confpath(&opts, "ftpwelcome", path, sizeof(path)) == 0 &&
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+	if (vh != NULL && vh->welcome[0] != '\0')
+		(void)cstr_copy(path, sizeof(path), vh->welcome);
+	else if (opts_confpath(&opts, "ftpwelcome", path, sizeof(path)) == -1)
+		path[0] = '\0';
+	if (path[0] != '\0' && (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		wl = read(fd, welcome, sizeof(welcome) - 1);
 		close(fd);
 	}
@@ -274,7 +284,7 @@ preauth_main(const struct mon_rein *rein)
 		(void)ctl_reply(&pa.ctl, 220, "FTP server ready.");
 	else
 		(void)ctl_reply(&pa.ctl, 220, "%s FTP server (ftpd %s) ready.",
-		    ftp_hostname(), FTPD_VERSION);
+		    vh != NULL ? vh->name : ftp_hostname(), FTPD_VERSION);
 
 	if ((pa.loop = ev_new()) == NULL)
 		fatal("event loop: %s", strerror(errno));

@@ -213,13 +213,13 @@ session_resume_ctl(void)
 }
 
 static void
-welcome(int fell_back)
+welcome(int fell_back, const char *motd)
 {
 	if (fell_back)
 		(void)ctl_lreply(&sess.ctl, 230, " No directory! Logging in "
 		    "with home=/.");
 	/* The motd is opened here, after the chroot, as BSD does. */
-	(void)ctl_reply_file(&sess.ctl, 230, opts.motd);
+	(void)ctl_reply_file(&sess.ctl, 230, motd);
 	if (sess.guest)
 		(void)ctl_reply(&sess.ctl, 230, "Guest login ok, access "
 		    "restrictions apply.");
@@ -232,21 +232,23 @@ welcome(int fell_back)
 }
 
 void
-session_main(const struct mon_result *r, const char *pending,
-    size_t pending_len, int fell_back, const char *home, const char *ident,
-    struct idmap *ids)
+session_main(const struct login_info *li)
 {
+	const struct mon_result *r = li->res;
+	struct idmap *ids = li->ids;
+
 	memset(&sess.x, 0, sizeof(sess.x));
 	sess.x.file = sess.x.sock = -1;
 	sess.pasv_fd = -1;
+	sess.statfd = li->statfd;
 	sess.guest = (int)r->guest;
 	sess.chrooted = (int)r->chrooted;
 	sess.idle_timeout = opts.idle_timeout;
 	(void)cstr_copy(sess.user, sizeof(sess.user), r->user);
 	(void)cstr_copy(sess.home, sizeof(sess.home),
-	    fell_back ? "/" : home);
-	if (ident != NULL)
-		(void)cstr_copy(sess.ident, sizeof(sess.ident), ident);
+	    li->fell_back ? "/" : li->home);
+	if (li->ident != NULL)
+		(void)cstr_copy(sess.ident, sizeof(sess.ident), li->ident);
 	ftp_peer_ip(FD_CTL, sess.ip, sizeof(sess.ip));
 	sess.ctl_peerlen = sizeof(sess.ctl_peer);
 	sess.ctl_locallen = sizeof(sess.ctl_local);
@@ -277,9 +279,9 @@ session_main(const struct mon_result *r, const char *pending,
 	    sess.user);
 
 	ctl_init(&sess.ctl, FD_CTL);
-	if (pending_len > 0)
-		(void)ctl_preload(&sess.ctl, pending, pending_len);
-	welcome(fell_back);
+	if (li->pending_len > 0)
+		(void)ctl_preload(&sess.ctl, li->pending, li->pending_len);
+	welcome(li->fell_back, li->motd);
 
 	if ((sess.loop = ev_new()) == NULL)
 		_exit(1);

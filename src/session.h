@@ -60,6 +60,7 @@ struct sess {
 	char			 home[PATH_MAX];
 	char			 ip[64];
 	struct idmap		*ids;
+	int			 statfd;	/* -S: guest downloads */
 
 	int			 type_ascii;
 	mode_t			 umask;
@@ -83,10 +84,21 @@ struct sess {
 
 extern struct sess	sess;
 
+/* What the login worker hands to the session it becomes. */
+struct login_info {
+	const struct mon_result	*res;
+	const uint8_t		*pending;	/* pipelined after PASS */
+	size_t			 pending_len;
+	int			 fell_back;	/* home missing: at "/" */
+	const char		*home;		/* CWD with no argument */
+	const char		*ident;		/* guest password, or NULL */
+	struct idmap		*ids;		/* names for listings */
+	const char		*motd;		/* opened after chroot */
+	int			 statfd;	/* -S log, or -1 */
+};
+
 /* session.c */
-void	 session_main(const struct mon_result *, const char *pending,
-	    size_t pending_len, int fell_back, const char *home,
-	    const char *ident, struct idmap *) __attribute__((noreturn));
+void	 session_main(const struct login_info *) __attribute__((noreturn));
 void	 session_reply_errno(int code, const char *name, int err);
 void	 session_exit(int status) __attribute__((noreturn));
 /* Log out and hand the connection to a new pre-login process. */

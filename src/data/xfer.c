@@ -53,6 +53,31 @@ xfer_cleanup(void)
 	x->connected = 0;
 }
 
+/*
+ * -S: one line per guest download, BSD's format:
+ * "Mmm dd hh:mm:ss yyyy!ident!host!/path!bytes!seconds".
+ */
+static void
+stats_record(const struct xfer *x)
+{
+	char path[PATH_MAX], line[PATH_MAX + 256], when[32];
+	time_t now = time(NULL);
+	int64_t secs = (ev_now_ms() - x->started) / 1000;
+	int n;
+
+	if (sess.statfd == -1 || !sess.guest)
+		return;
+	if (realpath(x->name, path) == NULL)
+		(void)cstr_copy(path, sizeof(path), x->name);
+	if (ctime_r(&now, when) == NULL)
+		return;
+	n = snprintf(line, sizeof(line), "%.20s!%s!%s!%s!%llu!%lld\n",
+	    when + 4, sess.ident, sess.ip, path,
+	    (unsigned long long)x->bytes, (long long)(secs < 1 ? 1 : secs));
+	if (n > 0 && (size_t)n < sizeof(line))
+		(void)!write(sess.statfd, line, (size_t)n);
+}
+
 static void
 finish(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -68,6 +93,8 @@ finish(int code, const char *fmt, ...)
 
 	if (op != NULL)
 		session_log_op(op, x->name, NULL, (int64_t)x->bytes);
+	if (x->kind == XF_RETR && code == 226 && x->bytes > 0)
+		stats_record(x);
 	xfer_cleanup();
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -48,7 +48,7 @@ def _user_upload_source(tmp_path, size=200_000):
 def test_curl_anonymous_download(server, world, tmp_path, mode):
     _need("curl")
     out = tmp_path / "curl.out"
-    r = _run(["curl", "-sS", "--max-time", "30", *mode,
+    r = _run(["curl", "-sS", "-v", "--max-time", "30", *mode,
               "-o", str(out), _url(server, "pub/big.bin")])
     _assert_ok(r)
     assert out.read_bytes() == world.big
@@ -57,7 +57,7 @@ def test_curl_anonymous_download(server, world, tmp_path, mode):
 def test_curl_active_download(server, world, tmp_path):
     _need("curl")
     out = tmp_path / "curl.out"
-    r = _run(["curl", "-sS", "--max-time", "30", "-P", "127.0.0.1",
+    r = _run(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1",
               "-o", str(out), _url(server, "pub/big.bin")])
     _assert_ok(r)
     assert out.read_bytes() == world.big
@@ -67,7 +67,7 @@ def test_curl_real_user_upload(server, make_user, tmp_path):
     _need("curl")
     user = make_user()
     src = _user_upload_source(tmp_path)
-    r = _run(["curl", "-sS", "--max-time", "30",
+    r = _run(["curl", "-sS", "-v", "--max-time", "30",
               "-u", f"{user.name}:{user.password}", "-T", str(src),
               _url(server, "curl-up.bin")])
     _assert_ok(r)
@@ -82,11 +82,11 @@ def test_curl_real_user_active_upload_and_download(server, make_user,
     user = make_user()
     src = _user_upload_source(tmp_path, 50_000)
     auth = ["-u", f"{user.name}:{user.password}"]
-    r = _run(["curl", "-sS", "--max-time", "30", "-P", "127.0.0.1", *auth,
+    r = _run(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1", *auth,
               "-T", str(src), _url(server, "act.bin")])
     _assert_ok(r)
     out = tmp_path / "act.out"
-    r = _run(["curl", "-sS", "--max-time", "30", "-P", "127.0.0.1", *auth,
+    r = _run(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1", *auth,
               "-o", str(out), _url(server, "act.bin")])
     _assert_ok(r)
     assert out.read_bytes() == src.read_bytes()
@@ -95,7 +95,7 @@ def test_curl_real_user_active_upload_and_download(server, make_user,
 def test_curl_wrong_password_fails(server, make_user, tmp_path):
     _need("curl")
     user = make_user()
-    r = _run(["curl", "-sS", "--max-time", "30",
+    r = _run(["curl", "-sS", "-v", "--max-time", "30",
               "-u", f"{user.name}:wrong", "-o", str(tmp_path / "x"),
               _url(server, "")])
     assert r.returncode == 67, (r.returncode, r.stderr)   # login denied

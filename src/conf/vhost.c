@@ -1,0 +1,181 @@
+/*
+ * vhost.c: /etc/ftphosts.  See vhost.h.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/vhost.h"
+#include "log/log.h"
+#include "str.h"
+
+static struct vhost	*table;
+static int		 ntable;
+
+static void
+field(struct str f, char *dst, size_t size)
+{
+	if (str_empty(f) || str_eq(f, "-") || str_copy(f, dst, size) == -1)
+		dst[0] = '\0';
+}
+
+/* Split off the next space/tab separated word. */
+static struct str
+word(struct str *rest)
+{
+	struct str s = *rest, w;
+	size_t i = 0;
+
+	while (i < s.len && (s.p[i] == ' ' || s.p[i] == '\t'))
+		i++;
+	s = str_skip(s, i);
+	for (i = 0; i < s.len && s.p[i] != ' ' && s.p[i] != '\t'; i++)
+		;
+	w = str_head(s, i);
+	*rest = str_skip(s, i);
+	return w;
+}
+
+int
+vhost_parse(const char *text, size_t len, struct vhost *out, int max)
+{
+	struct str rest = str_from(text, len), line;
+	int n = 0;
+
+	while (!str_empty(rest) && n < max) {
+		struct str name;
+
+		(void)str_split(rest, '\n', &line, &rest);
+		if (line.len > 0 && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (str_find(line, '\0').found)
+			continue;
+		name = word(&line);
+		if (str_empty(name) || name.p[0] == '#')
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		if (str_copy(name, out[n].name, sizeof(out[n].name)) == -1)
+			continue;
+		field(word(&line), out[n].user, sizeof(out[n].user));
+		field(word(&line), out[n].statfile, sizeof(out[n].statfile));
+		field(word(&line), out[n].welcome, sizeof(out[n].welcome));
+		field(word(&line), out[n].motd, sizeof(out[n].motd));
+		n++;
+	}
+	return n;
+}
+
+static void
+resolve(struct vhost *v)
+{
+	struct addrinfo hints, *res, *ai;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(v->name, NULL, &hints, &res) != 0) {
+		log_msg(LOG_WARNING, "ftphosts: cannot resolve %s", v->name);
+		return;
+	}
+	for (ai = res; ai != NULL && v->naddr < VHOST_ADDRS; ai = ai->ai_next)
+		if (ai->ai_addrlen <= sizeof(v->addr[0]))
+			memcpy(&v->addr[v->naddr++], ai->ai_addr,
+			    ai->ai_addrlen);
+	freeaddrinfo(res);
+}
+
+int
+vhost_load(const char *path)
+{
+	struct vhost *t;
+	struct stat st;
+	char *text;
+	ssize_t r;
+	int fd, n, i;
+
+	free(table);
+	table = NULL;
+	ntable = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == -1 || st.st_size > 1024 * 1024 ||
+	    (text = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	r = read(fd, text, (size_t)st.st_size);
+	close(fd);
+	if (r < 0 || (t = calloc(VHOST_MAX, sizeof(*t))) == NULL) {
+		free(text);
+		return -1;
+	}
+	n = vhost_parse(text, (size_t)r, t, VHOST_MAX);
+	free(text);
+	for (i = 0; i < n; i++)
+		resolve(&t[i]);
+	table = t;
+	ntable = n;
+	return n;
+}
+
+static int
+same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const uint8_t *pa, *pb;
+	size_t la, lb;
+
+	if (a->ss_family == AF_INET) {
+		pa = (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
+		la = 4;
+	} else if (a->ss_family == AF_INET6) {
+		pa = (const uint8_t *)&((const struct sockaddr_in6 *)a)->sin6_addr;
+		la = 16;
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)pa)) {
+			pa += 12;
+			la = 4;
+		}
+	} else
+		return 0;
+	if (b->ss_family == AF_INET) {
+		pb = (const uint8_t *)&((const struct sockaddr_in *)b)->sin_addr;
+		lb = 4;
+	} else if (b->ss_family == AF_INET6) {
+		pb = (const uint8_t *)&((const struct sockaddr_in6 *)b)->sin6_addr;
+		lb = 16;
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)pb)) {
+			pb += 12;
+			lb = 4;
+		}
+	} else
+		return 0;
+	return la == lb && memcmp(pa, pb, la) == 0;
+}
+
+const struct vhost *
+vhost_by_addr(const struct sockaddr_storage *ss)
+{
+	int i, j;
+
+	for (i = 0; i < ntable; i++)
+		for (j = 0; j < table[i].naddr; j++)
+			if (same_addr(&table[i].addr[j], ss))
+				return &table[i];
+	return NULL;
+}
+
+const struct vhost *
+vhost_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ntable; i++)
+		if (str_eq_ci(str_cstr(name), table[i].name))
+			return &table[i];
+	return NULL;
+}
