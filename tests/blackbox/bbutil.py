@@ -207,6 +207,21 @@ def pids_holding_connection(server_port, client_port, candidates):
     return [p for p in candidates if inode in socket_inodes(p)]
 
 
+def listener_pids(port, binary):
+    """Processes running binary that hold a listening socket on port."""
+    inodes = {inode for l, _, st, inode in _tcp_rows()
+              if l == port and st == "0A" and inode}
+    if not inodes:
+        return []
+    target = os.path.realpath(str(binary))
+    out = []
+    for pid in all_pids():
+        exe = (exe_of(pid) or "").replace(" (deleted)", "")
+        if exe == target and inodes & socket_inodes(pid):
+            out.append(pid)
+    return out
+
+
 def exe_of(pid):
     try:
         return os.readlink(f"/proc/{pid}/exe")
@@ -572,6 +587,37 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((LOOPBACK, 0))
         return s.getsockname()[1]
+
+
+def reserve_port(port):
+    """Hold port on the loopback address with SO_REUSEADDR (not listening).
+
+    Used for control port - 1, the source port of active data connections:
+    the daemon can still bind it with SO_REUSEADDR, but the kernel no longer
+    hands it out as an ephemeral port to some other (parallel) test's
+    client socket, which would make the daemon's bind fail.  None if the
+    port is busy."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind((LOOPBACK, port))
+    except OSError:
+        s.close()
+        return None
+    return s
+
+
+def control_port(attempts=50):
+    """(port, guard): a free control port from bind(0) whose port - 1 is
+    reserved with reserve_port()."""
+    for _ in range(attempts):
+        port = free_port()
+        if port - 1 < 1024:
+            continue
+        guard = reserve_port(port - 1)
+        if guard is not None:
+            return port, guard
+    raise RuntimeError("no usable control port")
 
 
 def daemon_env(extra=None):

@@ -43,13 +43,11 @@ Fixtures:
     inetd        factory: inetd(*extra_flags, settings={}) -> InetdSession
 """
 
-import ftplib
 import os
 import pwd
 import grp
 import random
 import secrets
-import shutil
 import signal
 import socket
 import string
@@ -65,7 +63,7 @@ from bbutil import (LOOPBACK, SANITIZER_MARKERS, IO_TIMEOUT, SyslogCapture,
                     RawControl, wait_until, require_root, alive,
                     descendants_of, kill_if_same, is_listening, children_of,
                     pids_holding_connection, ANON_IDENT, daemon_env,
-                    free_port)
+                    control_port)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = "build/normal/ftpd"
@@ -353,9 +351,15 @@ class Server:
         self.pasv_range = None
         self.launcher_rc = None
         self.clients = []
-        self.pidfile = Path(settings.pop("_pidfile", world.pidfile))
-        self.stderr_path = Path(settings.pop("_stderr", world.stderr_path))
+        self.pidfile = world.pidfile
+        self.stderr_path = world.stderr_path
         self.known_pids = {}   # pid -> starttime, for cleanup
+        self.guard = None      # reservation of port - 1 (active data)
+
+    def _release_guard(self):
+        if self.guard is not None:
+            self.guard.close()
+            self.guard = None
 
     def argv(self):
         xs = []
@@ -371,7 +375,8 @@ class Server:
         lo, hi = self.pasv_range = pick_pasv_range()
         self.settings.setdefault("pasv_ports", f"{lo}-{hi}")
         for attempt in range(3):
-            self.port = free_port()
+            self._release_guard()
+            self.port, self.guard = control_port()
             errf = open(self.stderr_path, "ab")
             try:
                 self.proc = subprocess.Popen(
@@ -484,6 +489,12 @@ class Server:
         tree = []
         if self.pid:
             tree = descendants_of(self.pid)
+        if self.mode == "-D" and self.port:
+            # A detached daemon that never wrote its pidfile.
+            for pid in bbutil.listener_pids(self.port, self.binary):
+                st = bbutil.proc_stat(pid)
+                if st:
+                    tree += [(pid, st[2])] + descendants_of(pid)
         if self.proc and self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -505,6 +516,7 @@ class Server:
         if self.pid is None:
             if self.proc and self.proc.poll() is None:
                 self._kill_all()
+            self._release_guard()
             return
         tree = descendants_of(self.pid)
         for pid, start in tree:
@@ -533,6 +545,7 @@ class Server:
                 pass
         for pid, start in self.known_pids.items():
             kill_if_same(pid, start, signal.SIGKILL)
+        self._release_guard()
         if self.mode != "-D":
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -555,6 +568,7 @@ class InetdSession:
         self.stderr_path = world.dir / "ftpd-inetd.stderr"
         self.error = None
         self.clients = []
+        self.guard = None
 
     def argv(self):
         xs = []
@@ -586,11 +600,16 @@ class InetdSession:
         the banner of the ftpd started on the accepted socket)."""
         lo, hi = pick_pasv_range()
         self.settings.setdefault("pasv_ports", f"{lo}-{hi}")
-        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        lsock.bind((LOOPBACK, 0))
+        for _ in range(50):
+            lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            lsock.bind((LOOPBACK, 0))
+            self.port = lsock.getsockname()[1]
+            self.guard = bbutil.reserve_port(self.port - 1)
+            if self.guard is not None:
+                break
+            lsock.close()
         lsock.listen(1)
         lsock.settimeout(timeout)
-        self.port = lsock.getsockname()[1]
         t = threading.Thread(target=self._serve, args=(lsock,), daemon=True)
         t.start()
         try:
@@ -630,6 +649,9 @@ class InetdSession:
                 pass
         for pid, start in tree:
             kill_if_same(pid, start, signal.SIGKILL)
+        if self.guard is not None:
+            self.guard.close()
+            self.guard = None
 
 
 def default_settings(world):

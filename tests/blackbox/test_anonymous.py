@@ -100,11 +100,17 @@ def test_stor_into_writable_incoming(ftpd, world):
     ftp.voidcmd("TYPE I")
     payload = os.urandom(100_000)
     resp = ftp.storbinary("STOR incoming/upload.bin", io.BytesIO(payload))
-    assert resp == TRANSFER_OK
+    # BSD: a guest's STOR never overwrites; it is a STOU.
+    assert resp == "226 Transfer complete (unique file name:incoming/upload.bin)."
     dest = inc / "upload.bin"
     assert dest.read_bytes() == payload
     assert dest.stat().st_uid == world.anon.uid
     world.syslog.expect(r"put \S*incoming/upload\.bin = 100000 bytes")
+    # A second STOR of the same name gets the next unique name.
+    resp = ftp.storbinary("STOR incoming/upload.bin", io.BytesIO(b"second"))
+    assert resp == "226 Transfer complete (unique file name:incoming/upload.bin.1)."
+    assert dest.read_bytes() == payload
+    assert (inc / "upload.bin.1").read_bytes() == b"second"
 
 
 def test_cwd_dotdot_at_root_stays(server):

@@ -10,7 +10,7 @@ import pytest
 import bbutil
 from bbutil import (ANON_IDENT, GUEST_230, NOOP_OK, SHUTDOWN_421, BANNER_RE,
                     TRANSFER_OK, alive, wait_until, is_listening, retr_bytes,
-                    last_line, proc_ids, children_of, free_port,
+                    last_line, proc_ids, free_port,
                     daemon_env)
 
 
@@ -85,22 +85,18 @@ def test_second_daemon_with_same_pidfile_refused(ftpd, world, ftpd_bin):
         assert alive(pid)
         assert not wait_until(lambda: is_listening(port2), 0.5)
     finally:
-        _kill_strays(ftpd_bin, str(port2))
+        _kill_strays(ftpd_bin, port2)
 
 
-def _kill_strays(binary, port_token):
-    """Kill daemons we started that still run with the given -P port."""
-    target = os.path.realpath(str(binary))
-    for pid in bbutil.all_pids():
-        exe = (bbutil.exe_of(pid) or "").replace(" (deleted)", "")
-        if exe != target:
+def _kill_strays(binary, port):
+    """Kill daemons of ours that listen on port (and their children)."""
+    for pid in bbutil.listener_pids(port, binary):
+        st = bbutil.proc_stat(pid)
+        if not st:
             continue
-        argv = bbutil.cmdline_of(pid)
-        if "-P" in argv and argv[argv.index("-P") + 1:][:1] == [port_token]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        for child, start in bbutil.descendants_of(pid):
+            bbutil.kill_if_same(child, start, signal.SIGKILL)
+        bbutil.kill_if_same(pid, st[2], signal.SIGKILL)
 
 
 def test_sigterm_ends_sessions_and_removes_pidfile(server, world):

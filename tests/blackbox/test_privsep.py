@@ -5,7 +5,6 @@ user (never 0), chrooted for guests and ftpchroot users."""
 import os
 import pwd
 
-import pytest
 
 from bbutil import (ANON_IDENT, proc_ids, proc_root, proc_status,
                     wait_until, children_of, pids_holding_connection)

@@ -1,7 +1,6 @@
 """The control protocol: command replies, parser limits and hostile input,
 PORT/PASV rules, idle timeout, QUIT."""
 
-import ftplib
 import socket
 import time
 
@@ -10,8 +9,7 @@ import pytest
 from bbutil import (ANON_IDENT, GUEST_230, NOOP_OK, PLEASE_LOGIN,
                     COMMAND_TOO_LONG, ILLEGAL_PORT, PORT_OK, TRANSFER_OK,
                     GOODBYE, LOOPBACK, OTHER_LOOPBACK, IAC, WILL, WONT, DO,
-                    DONT, IO_TIMEOUT, parse_pasv, recv_all, retr_bytes,
-                    wait_until)
+                    DONT, IO_TIMEOUT, parse_pasv, recv_all, retr_bytes)
 
 
 def _anon_raw(server):

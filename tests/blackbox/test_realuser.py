@@ -4,7 +4,6 @@ failed logins and their delay, ftpusers, shells, logging."""
 import ftplib
 import io
 import os
-import re
 import stat
 import time
 
@@ -248,8 +247,24 @@ def test_password_never_logged(ftpd, world, make_user):
 
 
 def test_real_user_second_user_command(server, make_user):
+    # As in BSD, USER after a real user's login ends that login and
+    # starts a new one (through a fresh pre-login process).
+    user = make_user()
+    other = make_user()
+    ftp = server.login(user)
+    assert ftp.sendcmd(f"USER {other.name}") == \
+        f"331 Password required for {other.name}."
+    assert ftp.sendcmd(f"PASS {other.password}") == \
+        f"230 User {other.name} logged in."
+    assert ftp.sendcmd("PWD") == f'257 "{other.home}" is current directory.'
+
+
+def test_rein_then_login_again(server, make_user):
     user = make_user()
     ftp = server.login(user)
+    assert ftp.sendcmd("REIN") == "220 Service ready for new user."
     with pytest.raises(ftplib.error_perm) as e:
-        ftp.sendcmd(f"USER {user.name}")
-    assert str(e.value) == "530 Already logged in."
+        ftp.sendcmd("PWD")
+    assert str(e.value) == "530 Please login with USER and PASS."
+    ftp.login("anonymous", "guest@")
+    assert ftp.sendcmd("PWD") == '257 "/" is current directory.'

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bbutil import (ANON_IDENT, GUEST_230, LOGIN_INCORRECT, NOOP_OK,
+from bbutil import (ANON_IDENT, LOGIN_INCORRECT, NOOP_OK,
                     TRANSFER_OK, LOOPBACK, daemon_env, free_port, is_listening,
                     list_lines, last_line, parse_pasv, wait_until)
 
