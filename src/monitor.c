@@ -141,7 +141,10 @@ spawn(int ctl, int chan)
 	    dup2(chan, FD_MON) == -1)
 		_exit(1);
 	plat_closefrom(FD_MON + 1);
-	ev_signals_reset();
+	/*
+	 * Signals stay blocked: each role reads the ones it wants from its
+	 * own signalfd, so a SIGTERM before that is queued, not lost.
+	 */
 	return 0;
 }
 

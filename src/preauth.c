@@ -288,7 +288,6 @@ preauth_main(const struct mon_rein *rein)
 
 	if ((pa.loop = ev_new()) == NULL)
 		fatal("event loop: %s", strerror(errno));
-	ev_signals_reset();
 	if (ev_signal(pa.loop, SIGTERM, pa_term, NULL) == -1 ||
 	    ev_io_start(pa.loop, &pa.io, FD_CTL, EV_READ, pa_read, NULL) == -1)
 		fatal("event loop: %s", strerror(errno));

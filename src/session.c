@@ -285,7 +285,6 @@ session_main(const struct login_info *li)
 
 	if ((sess.loop = ev_new()) == NULL)
 		_exit(1);
-	ev_signals_reset();
 	if (ev_signal(sess.loop, SIGTERM, term, NULL) == -1)
 		_exit(1);
 	session_resume_ctl();

@@ -126,8 +126,8 @@ const struct cmd	*cmd_lookup(struct str verb);
 
 /* data/dataconn.c */
 int	 dc_pasv(struct sockaddr_storage *bound, socklen_t *len);
-int	 dc_port_parse(struct str arg, struct sockaddr_storage *out,
-	    socklen_t *outlen);
+/* Bounce checks on a PORT/EPRT/LPRT address: 0, -2 refused, -3 family. */
+int	 dc_port_check(struct sockaddr_storage *, socklen_t *);
 void	 dc_close(void);
 /* Start opening the data connection for sess.x; calls xfer_connected. */
 int	 dc_open(void);

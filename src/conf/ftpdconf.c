@@ -144,10 +144,17 @@ struct ftpdconf {
 	struct cache	*cache;
 };
 
-/* What a replay found that the parse reports as an error. */
+/*
+ * Replay state beside the class being built: what the parse reports as
+ * an error, and the conversions in force as pointers into the entries
+ * (copied into the class once, at the end, so a file full of
+ * conversion lines costs no big copies).
+ */
 struct trace {
 	int	 timeout_line, maxtimeout_line;	/* 0: the default */
 	int	 conv_line;	/* first conversion that did not fit */
+	size_t	 nconv;
+	const struct ftpdconf_conversion *conv[FTPDCONF_CONV_MAX];
 };
 
 struct parser {
@@ -890,22 +897,26 @@ set_string(char *dst, size_t dstsize, const char *s)
 		dst[0] = '\0';
 }
 
+/* Add, replace (same suffix, same place) or drop one conversion. */
 static void
-apply_conversion(struct ftpdconf_class *c, const struct entry *e,
-    struct trace *tr)
+apply_conversion(const struct entry *e, struct trace *tr)
 {
 	const char *suffix = e->conv != NULL ? e->conv->suffix : e->s;
 	size_t i;
 
-	for (i = 0; i < c->nconversions; i++)
-		if (strcmp(c->conversions[i].suffix, suffix) == 0)
+	if (e->reset) {
+		tr->nconv = 0;
+		return;
+	}
+	for (i = 0; i < tr->nconv; i++)
+		if (strcmp(tr->conv[i]->suffix, suffix) == 0)
 			break;
 	if (e->conv == NULL) {
-		if (i == c->nconversions)
+		if (i == tr->nconv)
 			return;
-		for (; i + 1 < c->nconversions; i++)
-			c->conversions[i] = c->conversions[i + 1];
-		c->nconversions--;
+		for (; i + 1 < tr->nconv; i++)
+			tr->conv[i] = tr->conv[i + 1];
+		tr->nconv--;
 		return;
 	}
 	if (i == FTPDCONF_CONV_MAX) {
@@ -913,17 +924,17 @@ apply_conversion(struct ftpdconf_class *c, const struct entry *e,
 			tr->conv_line = e->line;
 		return;
 	}
-	c->conversions[i] = *e->conv;
-	if (i == c->nconversions)
-		c->nconversions++;
+	tr->conv[i] = e->conv;
+	if (i == tr->nconv)
+		tr->nconv++;
 }
 
 /* Apply one entry (not template or classtype) to c. */
 static void
 apply(struct ftpdconf_class *c, const struct entry *e, struct trace *tr)
 {
-	if (e->d == D_CONVERSION && !e->reset) {
-		apply_conversion(c, e, tr);
+	if (e->d == D_CONVERSION) {
+		apply_conversion(e, tr);
 		return;
 	}
 	if (e->d == D_TIMEOUT)
@@ -931,7 +942,11 @@ apply(struct ftpdconf_class *c, const struct entry *e, struct trace *tr)
 	if (e->d == D_MAXTIMEOUT)
 		tr->maxtimeout_line = e->line;
 	if (e->reset) {
-		set_default(c, e->d);
+		/* "motd class" or "motd class none": no motd (NetBSD). */
+		if (e->d == D_MOTD)
+			c->motd[0] = '\0';
+		else
+			set_default(c, e->d);
 		return;
 	}
 	switch (e->d) {
@@ -1102,6 +1117,9 @@ resolve(const struct ftpdconf *cf, const char *name,
 		else if (e->d != D_CLASSTYPE)
 			apply(c, e, tr);
 	}
+	for (i = 0; i < tr->nconv; i++)
+		c->conversions[i] = *tr->conv[i];
+	c->nconversions = tr->nconv;
 }
 
 /*

@@ -29,9 +29,10 @@
  * any other name.
  *
  * Arguments.  No argument or the single argument "none" resets a
- * directive to its default (the off state for on/off directives, where
- * NetBSD does the same); "off" turns an on/off directive off, no
- * argument or "on" turns it on.  Numbers are decimal with an optional
+ * directive to its default, except that it turns off on/off directives
+ * and motd (as NetBSD does; for display and notify off is the default,
+ * for advertise, chroot and homedir "" leaves the choice to the daemon);
+ * "off" turns an on/off directive off, no argument or "on" turns it on.  Numbers are decimal with an optional
  * suffix b (512), k, m, g, t (powers of 1024) or w (4), and may be
  * products: "2x1k" is 2048.  Overflow is an error.  "-1" is accepted
  * only by limit and maxfilesize.  umask is octal, at most 0777.
@@ -84,7 +85,7 @@
 /* rateget, rateput: 0 .. INT64_MAX; maxfilesize: -1 .. INT64_MAX. */
 
 /* Enough for ftpdconf_print of any class. */
-#define FTPDCONF_PRINT_MAX	65536
+#define FTPDCONF_PRINT_MAX	131072
 
 enum ftpdconf_type {
 	FTPDCONF_GUEST = 0,	/* anonymous; chroot to the anonymous root */

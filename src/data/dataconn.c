@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf/opts.h"
+#include "ftp/addr.h"
 #include "log/log.h"
 #include "monitor.h"
 #include "session.h"
@@ -23,59 +24,6 @@
 static struct ev_io	dc_io;
 static struct ev_timer	dc_timer;
 static int		dc_sock = -1;	/* active connect in progress */
-
-/* The IPv4 or IPv6 address bytes of ss (v4-mapped counts as IPv4). */
-static int
-addr_bytes(const struct sockaddr_storage *ss, const uint8_t **p, size_t *n)
-{
-	if (ss->ss_family == AF_INET) {
-		*p = (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
-		*n = 4;
-		return 0;
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct in6_addr *a =
-		    &((const struct sockaddr_in6 *)ss)->sin6_addr;
-
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			*p = (const uint8_t *)a + 12;
-			*n = 4;
-		} else {
-			*p = (const uint8_t *)a;
-			*n = 16;
-		}
-		return 0;
-	}
-	return -1;
-}
-
-static int
-same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	const uint8_t *pa, *pb;
-	size_t na, nb;
-
-	if (addr_bytes(a, &pa, &na) == -1 || addr_bytes(b, &pb, &nb) == -1)
-		return 0;
-	return na == nb && memcmp(pa, pb, na) == 0;
-}
-
-static void
-set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-}
-
-static uint16_t
-get_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-}
 
 void
 dc_close(void)
@@ -108,7 +56,7 @@ dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 	/* Start at a random port and walk the range once. */
 	start = arc4random_uniform(span);
 	for (i = 0; i < span; i++) {
-		set_port(&ss, (uint16_t)(opts.pasv_min + (start + i) % span));
+		(void)addr_set_port(&ss, (uint16_t)(opts.pasv_min + (start + i) % span));
 		if (bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == 0)
 			break;
 		if (errno != EADDRINUSE) {
@@ -133,48 +81,15 @@ dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 }
 
 int
-dc_port_parse(struct str arg, struct sockaddr_storage *out, socklen_t *outlen)
+dc_port_check(struct sockaddr_storage *ss, socklen_t *len)
 {
-	uint64_t v[6];
-	struct str rest = arg, f;
-	uint8_t a[4];
-	uint16_t port;
-	int i;
-
-	for (i = 0; i < 6; i++) {
-		if (!str_split(rest, ',', &f, &rest) && i != 5)
-			return -1;
-		if (str_to_u64(str_trim(f), 255, &v[i]) == -1)
-			return -1;
-	}
-	if (!str_empty(rest))
-		return -1;
-	for (i = 0; i < 4; i++)
-		a[i] = (uint8_t)v[i];
-	port = (uint16_t)(v[4] << 8 | v[5]);
-
-	memset(out, 0, sizeof(*out));
-	if (sess.ctl_peer.ss_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)out;
-
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, a, 4);
-		sin->sin_port = htons(port);
-		*outlen = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
-
-		/* PORT on an IPv6 control connection: v4-mapped only. */
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr.s6_addr[10] = 0xff;
-		sin6->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&sin6->sin6_addr.s6_addr[12], a, 4);
-		sin6->sin6_port = htons(port);
-		*outlen = sizeof(*sin6);
-	}
+	/* Reach it from a socket of the control connection's family. */
+	if (addr_fit(ss, len, &sess.ctl_local) != ADDR_OK)
+		return -3;
 	if (opts.no_port_check)
 		return 0;
-	if (port < 1024 || !same_host(out, &sess.ctl_peer))
+	/* No FTP bounce: the client itself, an unprivileged port. */
+	if (addr_port(ss) < 1024 || !addr_same_host(ss, &sess.ctl_peer))
 		return -2;
 	return 0;
 }
@@ -205,7 +120,7 @@ pasv_accept(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd == -1)
 		return;		/* EAGAIN, or the peer went away */
-	if (!same_host(&ss, &sess.ctl_peer)) {
+	if (!addr_same_host(&ss, &sess.ctl_peer)) {
 		/* Someone else grabbed the port: refuse, keep waiting. */
 		log_msg(LOG_WARNING, "passive data connection from a foreign "
 		    "address refused (control peer %s)", sess.ip);
@@ -251,7 +166,7 @@ static int
 active_socket(void)
 {
 	struct sockaddr_storage ss = sess.ctl_local;
-	uint16_t port = (uint16_t)(get_port(&ss) - 1);
+	uint16_t port = (uint16_t)(addr_port(&ss) - 1);
 	int fd, one = 1;
 
 	if (port < 1024) {
@@ -262,16 +177,29 @@ active_socket(void)
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
-	set_port(&ss, port);
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == -1) {
+	(void)addr_set_port(&ss, port);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1)
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == -1) {
+		/*
+		 * Port control-1 is taken by something else: an unprivileged
+		 * source port has no meaning to firewalls, so any will do.
+		 */
+		if (errno != EADDRINUSE)
+			goto fail;
+		(void)addr_set_port(&ss, 0);
+		if (bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == -1)
+			goto fail;
+	}
+	return fd;
+fail:
+	{
 		int e = errno;
 
 		close(fd);
 		errno = e;
-		return -1;
 	}
-	return fd;
+	return -1;
 }
 
 int

@@ -71,8 +71,11 @@ struct idmap;
 /* A session starts with every fact selected. */
 #define MLSX_F_DEFAULT		MLSX_F_ALL
 
-/* The longest facts part of an entry (all facts, long names): size
- * buffers as MLSX_FACTS_MAX + 1 + strlen(name). */
+/*
+ * More than the longest facts part of an entry (all facts, long owner
+ * names): an entry never needs more than MLSX_FACTS_MAX + 1 +
+ * strlen(name) bytes.
+ */
 #define MLSX_FACTS_MAX		512
 
 /* Results of mlsx_format(). */

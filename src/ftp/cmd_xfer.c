@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf/opts.h"
+#include "ftp/addr.h"
 #include "ftp/cmds.h"
 #include "ftp/ftp.h"
 #include "session.h"
@@ -92,63 +93,160 @@ cmd_rest(struct str arg)
 	sess.restart_set = 1;
 }
 
-void
-cmd_pasv(struct str arg)
+/* After EPSV ALL only EPSV may set up a data connection (RFC 2428). */
+static int
+refused_after_epsv_all(const char *cmd)
 {
+	if (!sess.epsv_all)
+		return 0;
+	(void)ctl_reply(&sess.ctl, 501, "No %s allowed after EPSV ALL.", cmd);
+	return 1;
+}
+
+typedef int	fmt_fn(struct buf *, const struct sockaddr_storage *);
+
+static void
+passive(int code, fmt_fn *fmt)
+{
+	BUF_DECLARE(b, 256);
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	const uint8_t *a;
-	uint16_t port;
+	int r;
 
-	(void)arg;
 	if (dc_pasv(&ss, &len) == -1) {
 		(void)ctl_reply(&sess.ctl, 425, "Can't open passive "
 		    "connection: %s.", strerror(errno));
 		return;
 	}
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		a = (const uint8_t *)&sin->sin_addr;
-		port = ntohs(sin->sin_port);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-			dc_close();
+	if ((r = fmt(&b, &ss)) != 0) {
+		dc_close();
+		if (r == ADDR_AF)
 			(void)ctl_reply(&sess.ctl, 425, "Can't open passive "
 			    "connection: use EPSV on IPv6.");
-			return;
-		}
-		a = (const uint8_t *)&sin6->sin6_addr + 12;
-		port = ntohs(sin6->sin6_port);
+		else
+			(void)ctl_reply(&sess.ctl, 425, "Can't open passive "
+			    "connection.");
+		return;
 	}
-	(void)ctl_reply(&sess.ctl, 227, "Entering Passive Mode "
-	    "(%u,%u,%u,%u,%u,%u)", a[0], a[1], a[2], a[3], port >> 8,
-	    port & 0xff);
+	(void)ctl_reply(&sess.ctl, code, "%.*s", (int)buf_len(&b),
+	    (const char *)buf_data(&b));
 }
 
 void
-cmd_port(struct str arg)
+cmd_pasv(struct str arg)
+{
+	(void)arg;
+	if (!refused_after_epsv_all("PASV"))
+		passive(227, addr_fmt_pasv);
+}
+
+void
+cmd_lpsv(struct str arg)
+{
+	(void)arg;
+	if (!refused_after_epsv_all("LPSV"))
+		passive(228, addr_fmt_lpsv);
+}
+
+void
+cmd_epsv(struct str arg)
+{
+	enum addr_epsv want;
+	int mine = addr_net_prt(&sess.ctl_local), r;
+
+	if (opts.no_epsv) {
+		(void)ctl_reply(&sess.ctl, 500, "EPSV command disabled.");
+		return;
+	}
+	if ((r = addr_parse_epsv(str_trim(arg), &want)) != ADDR_OK) {
+		if (r == ADDR_AF)
+			(void)ctl_reply(&sess.ctl, 522, "Network protocol not "
+			    "supported, use (%d)", mine);
+		else
+			(void)ctl_reply(&sess.ctl, 501, "Invalid EPSV "
+			    "argument.");
+		return;
+	}
+	if (want == ADDR_EPSV_ALL) {
+		sess.epsv_all = 1;
+		(void)ctl_reply(&sess.ctl, 200, "EPSV ALL command successful.");
+		return;
+	}
+	/* The data connection uses the control connection's family. */
+	if (want != ADDR_EPSV_ANY && (int)want != mine) {
+		(void)ctl_reply(&sess.ctl, 522, "Network protocol mismatch, "
+		    "use (%d)", mine);
+		return;
+	}
+	passive(229, addr_fmt_epsv);
+}
+
+typedef int	parse_fn(struct str, struct sockaddr_storage *, socklen_t *);
+
+static void
+active(const char *cmd, parse_fn *parse, struct str arg)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int r;
 
-	r = dc_port_parse(str_trim(arg), &ss, &len);
-	if (r == -1) {
-		(void)ctl_reply(&sess.ctl, 501, "Invalid PORT argument.");
+	if (refused_after_epsv_all(cmd))
+		return;
+	r = parse(str_trim(arg), &ss, &len);
+	if (r == ADDR_AF) {
+		if (parse == addr_parse_lprt)
+			(void)ctl_reply(&sess.ctl, 521, "Supported address "
+			    "families are (4, 6)");
+		else
+			(void)ctl_reply(&sess.ctl, 522, "Network protocol not "
+			    "supported, use (1,2)");
 		return;
 	}
-	if (r == -2) {
-		(void)ctl_reply(&sess.ctl, 500, "Illegal PORT range rejected.");
+	if (r != ADDR_OK) {
+		(void)ctl_reply(&sess.ctl, 501, "Invalid %s argument.", cmd);
+		return;
+	}
+	/* The data connection must be of the client's own family. */
+	if (addr_net_prt(&ss) != addr_net_prt(&sess.ctl_peer) &&
+	    !opts.no_port_check) {
+		(void)ctl_reply(&sess.ctl, 522, "Network protocol not "
+		    "supported, use (%d)", addr_net_prt(&sess.ctl_peer));
+		return;
+	}
+	r = dc_port_check(&ss, &len);
+	if (r == -3) {
+		(void)ctl_reply(&sess.ctl, 522, "Network protocol not "
+		    "supported, use (%d)", addr_net_prt(&sess.ctl_local));
+		return;
+	}
+	if (r != 0) {
+		(void)ctl_reply(&sess.ctl, 500, "Illegal %s range rejected.",
+		    cmd);
 		return;
 	}
 	dc_close();
 	sess.port_addr = ss;
 	sess.port_addrlen = len;
 	sess.dmode = DC_PORT;
-	(void)ctl_reply(&sess.ctl, 200, "PORT command successful.");
+	(void)ctl_reply(&sess.ctl, 200, "%s command successful.", cmd);
+}
+
+void
+cmd_port(struct str arg)
+{
+	active("PORT", addr_parse_port, arg);
+}
+
+void
+cmd_eprt(struct str arg)
+{
+	active("EPRT", addr_parse_eprt, arg);
+}
+
+void
+cmd_lprt(struct str arg)
+{
+	active("LPRT", addr_parse_lprt, arg);
 }
 
 /* Common start of every transfer: a data channel must be set up. */

@@ -28,5 +28,7 @@ void	cmd_opts(struct str);	void	cmd_clnt(struct str);
 void	cmd_site(struct str);	void	cmd_stou(struct str);
 void	cmd_mfmt(struct str);	void	cmd_avbl(struct str);
 void	cmd_site_help(struct str);
+void	cmd_epsv(struct str);	void	cmd_eprt(struct str);
+void	cmd_lpsv(struct str);	void	cmd_lprt(struct str);
 
 #endif

@@ -20,7 +20,8 @@ static const char *commands[] = {
 	"NLST", "RETR", "STOR", "NOOP", "HELP", "FEAT", "SIZE", "MDTM",
 	"REST", "MKD", "XMKD", "RMD", "XRMD", "DELE", "RNFR", "RNTO",
 	"ABOR", "ALLO", "APPE", "ACCT", "SMNT", "REIN", "STAT", "OPTS",
-	"CLNT", "SITE", "STOU", "MFMT", "AVBL", NULL
+	"CLNT", "SITE", "STOU", "MFMT", "AVBL", "EPSV", "EPRT", "LPSV",
+	"LPRT", NULL
 };
 
 int
@@ -43,19 +44,19 @@ ftp_known_command(struct str verb)
 void
 ftp_feat(struct ctl *c)
 {
-	/* Only what the session really implements. */
-	static const char feats[] =
-	    " AVBL\r\n"
-	    " CLNT\r\n"
-	    " MDTM\r\n"
-	    " MFMT\r\n"
-	    " REST STREAM\r\n"
-	    " SIZE\r\n"
-	    " TVFS\r\n"
-	    " UTF8\r\n";
+	/* Exactly what the session implements, in RFC 2389 form. */
+	static const char *feats[] = { "AVBL", "CLNT", "EPRT", "EPSV", "MDTM",
+	    "MFMT", "REST STREAM", "SIZE", "TVFS", "UTF8", NULL };
+	BUF_DECLARE(b, 512);
+	int i;
 
+	for (i = 0; feats[i] != NULL; i++) {
+		if (opts.no_epsv && strcmp(feats[i], "EPSV") == 0)
+			continue;
+		(void)buf_printf(&b, " %s\r\n", feats[i]);
+	}
 	(void)ctl_lreply(c, 211, "Extensions supported:");
-	(void)ctl_write(c, feats, sizeof(feats) - 1);
+	(void)ctl_write(c, buf_data(&b), buf_len(&b));
 	(void)ctl_reply(c, 211, "End.");
 }
 

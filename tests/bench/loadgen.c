@@ -141,6 +141,7 @@ struct snap {
 	long long ticks;	/* utime+stime+cutime+cstime of the tree */
 	long long kern_kb;	/* Slab + KernelStack + PageTables */
 	long long slab_kb, kstack_kb, ptables_kb;
+	long long tw_kb;	/* TIME_WAIT sockets' slab (tw_sock_TCP*) */
 };
 
 static long long
@@ -163,6 +164,19 @@ meminfo_kern(struct snap *s)
 	}
 	fclose(f);
 	s->kern_kb = s->slab_kb + s->kstack_kb + s->ptables_kb;
+	/* TIME_WAIT sockets of earlier workloads expire while sessions are
+	 * held; their slab is reported so that it can be taken out. */
+	s->tw_kb = 0;
+	f = fopen("/proc/slabinfo", "r");
+	if (f != NULL) {
+		long long num, size;
+
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "tw_sock_TCP", 11) == 0 &&
+			    sscanf(line, "%*s %*d %lld %lld", &num, &size) == 2)
+				s->tw_kb += num * size / 1024;
+		fclose(f);
+	}
 	return s->kern_kb;
 }
 
@@ -1037,10 +1051,10 @@ static void
 print_snap(const char *pfx, const struct snap *s)
 {
 	printf(" %sprocs=%ld %sthreads=%ld %spss_kb=%lld %srss_kb=%lld "
-	    "%skern_kb=%lld %sslab_kb=%lld %skstack_kb=%lld %sptables_kb=%lld",
-	    pfx, s->procs, pfx, s->threads, pfx, s->pss_kb, pfx, s->rss_kb,
-	    pfx, s->kern_kb, pfx, s->slab_kb, pfx, s->kstack_kb, pfx,
-	    s->ptables_kb);
+	    "%skern_kb=%lld %sslab_kb=%lld %skstack_kb=%lld %sptables_kb=%lld "
+	    "%stw_kb=%lld", pfx, s->procs, pfx, s->threads, pfx, s->pss_kb,
+	    pfx, s->rss_kb, pfx, s->kern_kb, pfx, s->slab_kb, pfx, s->kstack_kb,
+	    pfx, s->ptables_kb, pfx, s->tw_kb);
 }
 
 static int
@@ -1477,9 +1491,10 @@ run_sink(void)
 	usleep(1000000);
 	meminfo_kern(&m1);
 	printf("loadgen mode=sink label=%s pairs=%d kern_kb_before=%lld "
-	    "kern_kb_after=%lld kern_kb_per_pair=%.2f\n", O.label, ok,
-	    m0.kern_kb, m1.kern_kb,
-	    ok ? (double)(m1.kern_kb - m0.kern_kb) / ok : 0);
+	    "kern_kb_after=%lld tw_kb_before=%lld tw_kb_after=%lld "
+	    "kern_kb_per_pair=%.2f\n", O.label, ok, m0.kern_kb, m1.kern_kb,
+	    m0.tw_kb, m1.tw_kb, ok ? (double)(m1.kern_kb - m0.kern_kb -
+	    (m1.tw_kb - m0.tw_kb)) / ok : 0);
 	for (i = 0; i < 2 * ok; i++)
 		close(fds[i]);
 	close(lfd);

@@ -207,10 +207,12 @@ NOFILE_HARD=$(ulimit -Hn)
 if [ "$NOFILE_HARD" -lt $((N_CEIL + 200)) ]; then
 	log "warning: RLIMIT_NOFILE hard limit $NOFILE_HARD < W7's $N_CEIL sessions"
 fi
-# Each daemon starts as a systemd service would: soft 1024, hard as high as
-# this shell may give (systemd: 1024:524288).  ftpd raises its own soft
-# limit (issue 6, W7); the peers keep theirs.
-LIMITS="prlimit --nofile=1024:$NOFILE_HARD --nproc=unlimited --"
+# ftpd starts as a systemd service would: soft 1024, hard as high as this
+# shell may give (systemd: 1024:524288); it must raise its own soft limit
+# (issue 6, W7).  The peers get soft = hard, as an administrator would set
+# LimitNOFILE for them (pure-ftpd caps its clients at about soft/2).
+LIMITS="prlimit --nofile=1024:$NOFILE_HARD --"
+PEER_LIMITS="prlimit --nofile=$NOFILE_HARD:$NOFILE_HARD --"
 
 # ------------------------------------------------------------ accounts
 
@@ -309,7 +311,6 @@ pasv_max_port=$((PASV[vsftpd] + 999))
 max_clients=20000
 max_per_ip=20000
 idle_session_timeout=900
-reverse_lookup_enable=NO
 pam_service_name=$PAMSVC
 secure_chroot_dir=$B/empty
 xferlog_enable=NO
@@ -321,7 +322,9 @@ use_localtime=NO
 connect_from_port_20=NO
 ssl_enable=NO
 EOF
-	$LIMITS /usr/sbin/vsftpd "$B/conf/vsftpd.conf" >"$B/log/vsftpd.log" 2>&1 &
+	# vsftpd writes its "500 OOPS" start-up errors to fd 0.
+	$PEER_LIMITS /usr/sbin/vsftpd "$B/conf/vsftpd.conf" 0<>"$B/log/vsftpd.log" \
+	    >>"$B/log/vsftpd.log" 2>&1 &
 	PID[vsftpd]=$!
 }
 
@@ -334,10 +337,10 @@ start_pure_ftpd() {
 	# namespace when the ftp account's home is elsewhere.
 	if [ "$FTPHOME" = "$B/root" ]; then
 		# shellcheck disable=SC2086
-		$LIMITS "$bin" $args >"$B/log/pure-ftpd.log" 2>&1 &
+		$PEER_LIMITS "$bin" $args >"$B/log/pure-ftpd.log" 2>&1 &
 	else
 		[ -d "$FTPHOME" ] || { mkdir -p "$FTPHOME"; CREATED+=("dir:$FTPHOME"); }
-		$LIMITS unshare -m --propagation private sh -c \
+		$PEER_LIMITS unshare -m --propagation private sh -c \
 		    "mount --bind '$B/root' '$FTPHOME' && exec '$bin' $args" \
 		    >"$B/log/pure-ftpd.log" 2>&1 &
 	fi
@@ -386,7 +389,7 @@ TransferLog none
   </Limit>
 </Anonymous>
 EOF
-	$LIMITS "$dir/usr/sbin/proftpd" -n -q -c "$B/conf/proftpd.conf" \
+	$PEER_LIMITS "$dir/usr/sbin/proftpd" -n -q -c "$B/conf/proftpd.conf" \
 	    >"$B/log/proftpd.log" 2>&1 &
 	PID[proftpd]=$!
 }
@@ -436,7 +439,10 @@ settle() {		# server: wait until its session processes are gone
 		n=$("$LG" -m tree -k "${PID[$1]}" 2>/dev/null |
 		    sed -n 's/.* procs=\([0-9]*\).*/\1/p')
 		[ -z "$n" ] && return
-		[ "$n" -le $((base + 2)) ] && return
+		if [ "$n" -le $((base + 2)) ]; then
+			sleep 1		# let the kernel free what they held
+			return
+		fi
 		sleep 0.2
 	done
 	log "warning: $1 still has $n processes after 120 s"
@@ -474,7 +480,7 @@ hold() {
 	alive "$s" || return 0
 	: >"$f"
 	"$LG" -m hold -l "$s/$w/$r" -k "${PID[$s]}" -p "${PORT[$s]}" \
-	    -c "$n" -j 2 -i 64 -t 60 -d "$HOLD_S" -T 600 \
+	    -c "$n" -j 2 -i 8 -t 60 -d "$HOLD_S" -T 600 \
 	    >"$f" 2>>"$B/log/loadgen.err" &
 	HOLD_PID=$!
 	wait "$HOLD_PID"
@@ -531,6 +537,18 @@ run_round() {
 	printf '    %-9s %-4s r%s %s kB kernel per loopback TCP connection pair\n' \
 	    sink W5k "$r" "$(kv kern_kb_per_pair "$out")"
 
+	log "round $r: W5 hold $N_IDLE idle logged-in sessions"
+	for s in $sv; do
+		hold "$r" "$s" W5 "$N_IDLE"
+	done
+	if [ "$r" = 1 ]; then
+		log "round $r: W7 open $N_CEIL concurrent logged-in sessions"
+		for s in $sv; do
+			hold "$r" "$s" W7 "$N_CEIL"
+		done
+		log "round $r: W8: n/a (FTPS not built yet)"
+		echo "round=$r server=- workload=W8 status=n/a reason=FTPS_not_built_yet" >>"$RES"
+	fi
 	log "round $r: W1 RETR ${BIG_MB} MiB x$BIG_N, one client"
 	for s in $sv; do
 		lg "$r" "$s" W1 -m big -p "${PORT[$s]}" $anon -f "/$(basename "$BIG")" \
@@ -569,18 +587,6 @@ run_round() {
 		    -c "$C_SMALL" -d "$D_SMALL" -t 10
 		settle "$s"
 	done
-	log "round $r: W5 hold $N_IDLE idle logged-in sessions"
-	for s in $sv; do
-		hold "$r" "$s" W5 "$N_IDLE"
-	done
-	if [ "$r" = 1 ]; then
-		log "round $r: W7 open $N_CEIL concurrent logged-in sessions"
-		for s in $sv; do
-			hold "$r" "$s" W7 "$N_CEIL"
-		done
-		log "round $r: W8: n/a (FTPS not built yet)"
-		echo "round=$r server=- workload=W8 status=n/a reason=FTPS_not_built_yet" >>"$RES"
-	fi
 }
 
 run_round 1

@@ -44,8 +44,11 @@ function metric(m, w, s, r,    b, ops, pair, ok) {
 	if (!has(w, s, r, "after_pss_kb") || ok == 0)
 		return ""
 	dpss = num(get(w, s, r, "after_pss_kb")) - num(get(w, s, r, "before_pss_kb"))
-	# kernel growth minus the client's half of each connection
-	dkern = num(get(w, s, r, "after_kern_kb")) - num(get(w, s, r, "before_kern_kb")) - ok * pair / 2
+	# kernel growth, less the TIME_WAIT sockets of earlier workloads that
+	# expired meanwhile and the client's half of each connection
+	dkern = num(get(w, s, r, "after_kern_kb")) - num(get(w, s, r, "before_kern_kb"))
+	dkern -= num(get(w, s, r, "after_tw_kb")) - num(get(w, s, r, "before_tw_kb"))
+	dkern -= ok * pair / 2
 	if (m == "pss_sess")
 		return dpss / ok
 	if (m == "kern_sess")

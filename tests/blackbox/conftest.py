@@ -31,16 +31,27 @@ Every test builds its own world under tmp_path:
 The anonymous account is a temporary system user (ftpt<hex>, home = the anon
 root, shell /usr/sbin/nologin) passed with -X anon_user=; real users come from
 the make_user factory (useradd -m, home in /home, removed with userdel -r).
-Control ports come from binding port 0; passive ranges are picked at random in
-20000-39999.  Nothing here uses a non-loopback address.
+Control ports come from binding port 0 (control port - 1, the source port of
+active data connections, is held with a non-listening SO_REUSEADDR socket so
+no parallel client gets it as an ephemeral port); passive ranges are picked
+at random in 20000-39999.  Nothing here uses a non-loopback address.  The
+host's /var/run/nologin is not consulted (-X nologin= points into tmp_path).
 
 Fixtures:
-    ftpd_bin     path of the binary
-    accounts     creates/removes users and groups (make_user, make_group)
-    world        the per-test tree, conf writer, syslog capture
+    ftpd_bin     path of the binary (skips when not root, fails when missing)
+    accounts     creates/removes users and groups; make_user(shell=,
+                 groups=, primary_group=) and make_group() are shortcuts
+    world        the per-test tree: world.conf(name, text), make_incoming(),
+                 anon_write(rel, data), world.syslog.expect(regex)
     ftpd         factory: ftpd(*extra_flags, settings={}, env={}, mode="-F")
+                 -> Server (.port, .pid, .connect(), .anon(), .login(user),
+                 .raw(), .session_pid(conn, pred), .stop())
     server       ftpd() with default settings, already listening
-    inetd        factory: inetd(*extra_flags, settings={}) -> InetdSession
+    inetd        factory: inetd(*extra_flags, settings={}) -> InetdSession;
+                 .connect() returns an ftplib.FTP with the banner read
+
+Helpers for tests (raw control connection, /proc readers, transfer helpers,
+reply texts of the specification) are in bbutil.py.
 """
 
 import os

@@ -221,7 +221,7 @@ def test_telnet_will_answered_with_dont(server):
     ("10,1,2,3,100,100", 500, ILLEGAL_PORT),       # another host
     ("127,0,0,1,3,255", 500, ILLEGAL_PORT),        # port 1023
     ("127,0,0,1,0,21", 500, ILLEGAL_PORT),         # port 21
-    ("127,0,0,1,0,0", 500, ILLEGAL_PORT),          # port 0
+    ("127,0,0,1,0,0", 501, None),                  # port 0: never valid
     ("127,0,0,1,256,10", 501, None),               # octet > 255
     ("127,0,0,300,100,10", 501, None),
     ("127,0,0,1,100", 501, None),                  # malformed
