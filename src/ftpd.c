@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf/opts.h"
+#include "data/digest.h"
 #include "ipc/role.h"
 #include "listener.h"
 #include "log/log.h"
@@ -62,6 +63,8 @@ main(int argc, char **argv)
 		log_msg(LOG_WARNING, "unknown flag -%c ignored",
 		    opts.unknown_flags[i]);
 
+	/* Before any fork or chroot: OpenSSL reads its config from here. */
+	(void)digest_global_init();
 	if (geteuid() != 0) {
 		log_msg(LOG_ERR, "must be started as root");
 		if (opts.mode != MODE_INETD)

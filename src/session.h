@@ -22,7 +22,7 @@ struct idmap;
 
 enum dc_mode { DC_NONE = 0, DC_PASV, DC_PORT };
 
-enum xfer_kind { XF_NONE = 0, XF_RETR, XF_STOR, XF_LIST };
+enum xfer_kind { XF_NONE = 0, XF_RETR, XF_STOR, XF_LIST, XF_HASH };
 
 struct xfer {
 	enum xfer_kind		 kind;
@@ -44,6 +44,7 @@ struct xfer {
 	int			 append;
 	int			 unique;	/* STOU-style create */
 	int			 nlst;		/* LIST: names only */
+	int			 mlsd;		/* LIST: MLSD facts */
 };
 
 struct sess {
@@ -138,6 +139,19 @@ void	 xfer_connected(int sock);
 void	 xfer_abort(const char *why);
 /* A control line arrived during a transfer: handle ABOR/STAT. */
 void	 xfer_check_abort(void);
+/* End the running job with this reply (HASH). */
+void	 xfer_finish_reply(int code, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Start LIST/NLST/MLSD of arg (sess.x.nlst / mlsd set by the caller). */
+void	 xfer_begin_list(const char *arg);
+
+/* ftp/cmd_mlsx.c, ftp/cmd_hash.c */
+struct buf;
+int	 mlsx_feat_line(struct buf *);
+int	 hash_feat_line(struct buf *);
+void	 hash_cleanup(void);
+int	 mlsd_list(const char *dir,
+	    int (*sink)(void *, const void *, size_t), void *arg);
 void	 xfer_cleanup(void);
 
 #endif

@@ -41,6 +41,8 @@ xfer_cleanup(void)
 		ev_io_stop(sess.loop, &x->io);
 		ev_timer_stop(sess.loop, &x->timer);
 	}
+	if (x->kind == XF_HASH)
+		hash_cleanup();
 	if (x->file != -1)
 		close(x->file);
 	if (x->sock != -1)
@@ -118,6 +120,18 @@ finish(int code, const char *fmt, ...)
 	}
 	session_resume_ctl();
 	session_xfer_done();
+}
+
+void
+xfer_finish_reply(int code, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	finish(code, "%s", msg);
 }
 
 static void
@@ -402,7 +416,10 @@ do_list(void)
 	ls_parse_flags(str_cstr(x->name), &lo, &rest);
 	if (str_copy(rest, path, sizeof(path)) == -1 || path[0] == '\0')
 		(void)cstr_copy(path, sizeof(path), ".");
-	r = ls_list(path, &lo, sess.ids, time(NULL), list_write, &sink);
+	if (x->mlsd)
+		r = mlsd_list(x->name, list_write, &sink);
+	else
+		r = ls_list(path, &lo, sess.ids, time(NULL), list_write, &sink);
 	if (r == -1) {
 		int e = errno;
 

@@ -778,7 +778,7 @@ expand_one(struct walker *w, const char *pattern)
 	last = last_part(&cp);
 	w->dir_only = last != NONE && last + 1 < cp.nparts;
 	path_cut(w, 0);
-	if (pattern[0] == '/') {
+	if (pattern[0] == '/' || (pattern[0] == '\\' && pattern[1] == '/')) {
 		w->path[0] = '/';
 		path_cut(w, 1);
 	}

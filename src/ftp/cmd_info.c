@@ -43,6 +43,7 @@ cmd_feat(struct str arg)
 	ftp_feat(&sess.ctl);
 }
 
+
 void
 cmd_help(struct str arg)
 {
@@ -85,6 +86,14 @@ cmd_opts(struct str arg)
 			(void)ctl_reply(&sess.ctl, 200, "UTF8 set to off.");
 			return;
 		}
+	}
+	if (str_eq_ci(name, "MLST")) {
+		cmd_opts_mlst(value);
+		return;
+	}
+	if (str_eq_ci(name, "HASH")) {
+		cmd_opts_hash(value);
+		return;
 	}
 	(void)ctl_reply(&sess.ctl, 501, "Option not understood.");
 }

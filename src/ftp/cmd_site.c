@@ -14,7 +14,8 @@
 #include "ftp/ftp.h"
 #include "session.h"
 
-static const char *site_cmds[] = { "UMASK", "CHMOD", "IDLE", "HELP", NULL };
+static const char *site_cmds[] = { "UMASK", "CHMOD", "IDLE", "MD5", "HELP",
+    NULL };
 
 /* BSD reads the digits as decimal, then as octal: 8 and 9 are errors. */
 static int
@@ -148,6 +149,8 @@ cmd_site(struct str arg)
 		site_chmod(rest);
 	else if (str_eq_ci(sub, "IDLE"))
 		site_idle(rest);
+	else if (str_eq_ci(sub, "MD5"))
+		cmd_site_md5(rest);
 	else if (str_eq_ci(sub, "HELP"))
 		cmd_site_help(rest);
 	else

@@ -410,18 +410,25 @@ cmd_stou(struct str arg)
 	store(str_empty(arg) ? str_cstr("ftpd.upload") : arg, 0, 1);
 }
 
+void
+xfer_begin_list(const char *arg)
+{
+	/* The listing itself is produced in xfer.c once connected. */
+	(void)begin(XF_LIST, arg, -1, 1);
+}
+
 static void
 list(struct str arg, int nlst)
 {
 	char a[PATH_MAX];
 
-	/* The listing itself is produced in xfer.c once connected. */
 	if (str_copy(arg, a, sizeof(a)) == -1) {
 		(void)ctl_reply(&sess.ctl, 550, "Argument too long.");
 		return;
 	}
 	sess.x.nlst = nlst;
-	(void)begin(XF_LIST, a, -1, 1);
+	sess.x.mlsd = 0;
+	xfer_begin_list(a);
 }
 
 void

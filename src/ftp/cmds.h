@@ -30,5 +30,10 @@ void	cmd_mfmt(struct str);	void	cmd_avbl(struct str);
 void	cmd_site_help(struct str);
 void	cmd_epsv(struct str);	void	cmd_eprt(struct str);
 void	cmd_lpsv(struct str);	void	cmd_lprt(struct str);
+void	cmd_mlst(struct str);	void	cmd_mlsd(struct str);
+void	cmd_hash(struct str);	void	cmd_xcrc(struct str);
+void	cmd_xmd5(struct str);	void	cmd_xsha1(struct str);
+void	cmd_xsha256(struct str);	void	cmd_site_md5(struct str);
+void	cmd_opts_mlst(struct str);	void	cmd_opts_hash(struct str);
 
 #endif

@@ -55,6 +55,13 @@ static const struct cmd table[] = {
 	{ "STOU", cmd_stou, CMD_WRITE },
 	{ "MFMT", cmd_mfmt, CMD_ARG | CMD_WRITE },
 	{ "AVBL", cmd_avbl, 0 },
+	{ "MLST", cmd_mlst, 0 },
+	{ "MLSD", cmd_mlsd, 0 },
+	{ "HASH", cmd_hash, CMD_ARG },
+	{ "XCRC", cmd_xcrc, CMD_ARG },
+	{ "XMD5", cmd_xmd5, CMD_ARG },
+	{ "XSHA1", cmd_xsha1, CMD_ARG },
+	{ "XSHA256", cmd_xsha256, CMD_ARG },
 	{ NULL, NULL, 0 }
 };
 

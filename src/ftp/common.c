@@ -12,6 +12,7 @@
 
 #include "conf/opts.h"
 #include "ftp/ftp.h"
+#include "session.h"
 
 /* Every verb either process implements; HELP prints them. */
 static const char *commands[] = {
@@ -21,7 +22,8 @@ static const char *commands[] = {
 	"REST", "MKD", "XMKD", "RMD", "XRMD", "DELE", "RNFR", "RNTO",
 	"ABOR", "ALLO", "APPE", "ACCT", "SMNT", "REIN", "STAT", "OPTS",
 	"CLNT", "SITE", "STOU", "MFMT", "AVBL", "EPSV", "EPRT", "LPSV",
-	"LPRT", NULL
+	"LPRT", "MLST", "MLSD", "HASH", "XCRC", "XMD5", "XSHA1", "XSHA256",
+	NULL
 };
 
 int
@@ -45,15 +47,24 @@ void
 ftp_feat(struct ctl *c)
 {
 	/* Exactly what the session implements, in RFC 2389 form. */
-	static const char *feats[] = { "AVBL", "CLNT", "EPRT", "EPSV", "MDTM",
-	    "MFMT", "REST STREAM", "SIZE", "TVFS", "UTF8", NULL };
-	BUF_DECLARE(b, 512);
+	static const char *feats[] = { "AVBL", "CLNT", "EPRT", "EPSV", "HASH",
+	    "MDTM", "MFMT", "MLST", "REST STREAM", "SIZE", "TVFS", "UTF8",
+	    NULL };
+	BUF_DECLARE(b, 1024);
 	int i;
 
 	for (i = 0; feats[i] != NULL; i++) {
 		if (opts.no_epsv && strcmp(feats[i], "EPSV") == 0)
 			continue;
-		(void)buf_printf(&b, " %s\r\n", feats[i]);
+		(void)buf_addc(&b, ' ');
+		/* HASH and MLST show the current selection (RFC 3659). */
+		if (strcmp(feats[i], "HASH") == 0)
+			(void)hash_feat_line(&b);
+		else if (strcmp(feats[i], "MLST") == 0)
+			(void)mlsx_feat_line(&b);
+		else
+			(void)buf_adds(&b, feats[i]);
+		(void)buf_adds(&b, "\r\n");
 	}
 	(void)ctl_lreply(c, 211, "Extensions supported:");
 	(void)ctl_write(c, buf_data(&b), buf_len(&b));

@@ -27,6 +27,11 @@
  *            report the kernel memory (Slab+KernelStack+PageTables) each
  *            pair costs: the baseline to subtract from `hold`.
  *   tree     print the process-tree snapshot of -k PID and exit.
+ *   reaper   `loadgen -m reaper -- daemon args...`: run the daemon as the
+ *            child of a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so
+ *            that session processes orphaned by their parent are reaped
+ *            here and their CPU time stays in the measured tree (cutime).
+ *            SIGTERM/SIGINT/SIGHUP are passed on to the daemon.
  *
  * -k PID adds the server's tree CPU time (utime+stime of every live
  * process of the tree plus cutime+cstime, which holds the reaped ones)
@@ -45,6 +50,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <shadow.h>
 #include <signal.h>
@@ -55,19 +61,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 enum mode { M_LOGIN, M_RETR, M_LIST, M_BIG, M_STOR, M_HOLD, M_CEIL,
-	M_CRYPT, M_SINK, M_TREE };
+	M_CRYPT, M_SINK, M_TREE, M_REAPER };
 static const char *const mode_names[] = { "login", "retr", "list", "big",
-	"stor", "hold", "ceiling", "crypt", "sink", "tree" };
+	"stor", "hold", "ceiling", "crypt", "sink", "tree", "reaper" };
 
 enum rmethod { R_TRUNC, R_SPLICE, R_READ };
 static const char *const rmethod_names[] = { "trunc", "splice", "read" };
@@ -1267,85 +1275,74 @@ run_clients(void)
 	free(all.v);
 }
 
-struct ceil_arg {
-	int lfd, filefd;
-	off_t size;
-	long count;
-	double cpu_s;
-	int err;
-};
-
-static void *
-ceil_sender(void *arg)
+/* The ceiling's sender: a child process that serves the file -n times
+ * like a server would, non-blocking sendfile(2) and poll(2). */
+static void
+ceil_sender(int lfd, int filefd, off_t size, long count)
 {
-	struct ceil_arg *a = arg;
-	struct timespec t0, t1;
 	long i;
 
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	for (i = 0; i < a->count; i++) {
+	for (i = 0; i < count; i++) {
 		off_t off = 0;
-		int fd = accept4(a->lfd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-		if (fd < 0) {
-			a->err++;
-			break;
-		}
-		while (off < a->size) {
-			ssize_t n = sendfile(fd, a->filefd, &off,
-			    (size_t)(a->size - off));
+		if (fd < 0)
+			_exit(1);
+		while (off < size) {
+			ssize_t n = sendfile(fd, filefd, &off,
+			    (size_t)(size - off));
 
-			if (n <= 0) {
-				a->err++;
-				break;
-			}
+			if (n < 0 && errno == EAGAIN) {
+				struct pollfd pf = { fd, POLLOUT, 0 };
+
+				(void)poll(&pf, 1, 30000);
+			} else if (n <= 0)
+				_exit(1);
 		}
 		close(fd);
 	}
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-	a->cpu_s = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	return NULL;
+	_exit(0);
 }
 
 static void
 run_ceiling(void)
 {
-	struct ceil_arg a;
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof(sa);
 	struct stat st;
-	pthread_t tid;
 	struct thr t;
+	struct rusage ru;
 	uint64_t total = 0, ns = 0;
-	double c0, c1;
+	double c0, c1, send_cpu;
 	long i, count = O.count > 0 ? O.count : 1;
-	int errs = 0;
+	int errs = 0, lfd, filefd, status = 0;
+	pid_t pid;
 
-	memset(&a, 0, sizeof(a));
 	memset(&t, 0, sizeof(t));
-	a.filefd = open(O.file, O_RDONLY | O_CLOEXEC);
-	if (a.filefd < 0 || fstat(a.filefd, &st) == -1)
+	filefd = open(O.file, O_RDONLY | O_CLOEXEC);
+	if (filefd < 0 || fstat(filefd, &st) == -1)
 		die("%s: %s", O.file, strerror(errno));
-	a.size = st.st_size;
-	a.count = count;
-	a.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(a.lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(a.lfd, 4) == -1 ||
-	    getsockname(a.lfd, (struct sockaddr *)&sa, &sl) == -1)
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(lfd, 4) == -1 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &sl) == -1)
 		die("ceiling listener: %s", strerror(errno));
 	t.bufsz = 1u << 20;
 	t.buf = malloc(t.bufsz);
-	if (pipe2(t.pipefd, O_CLOEXEC) == -1)
-		die("pipe: %s", strerror(errno));
+	if (t.buf == NULL || pipe2(t.pipefd, O_CLOEXEC) == -1)
+		die("setup: %s", strerror(errno));
 	fcntl(t.pipefd[1], F_SETPIPE_SZ, (int)t.bufsz);
 	t.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	c0 = self_cpu_s();
-	if (pthread_create(&tid, NULL, ceil_sender, &a) != 0)
-		die("pthread_create");
+	pid = fork();
+	if (pid == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0)
+		ceil_sender(lfd, filefd, st.st_size, count);
+	close(lfd);
 	for (i = 0; i < count; i++) {
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		uint64_t t0 = now_ns(), got = 0;
@@ -1373,18 +1370,21 @@ run_ceiling(void)
 		}
 		ns += now_ns() - t0;
 		total += got;
-		if (got != (uint64_t)a.size)
+		if (got != (uint64_t)st.st_size)
 			errs++;
 		close(ep);
 		close(fd);
 	}
-	pthread_join(tid, NULL);
+	if (wait4(pid, &status, 0, &ru) == -1 || status != 0)
+		errs++;
+	send_cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	c1 = self_cpu_s();
 	printf("loadgen mode=ceiling label=%s rmethod=%s ops=%ld bytes=%" PRIu64
 	    " secs=%.3f mb_s=%.1f send_cpu_s=%.3f cli_cpu_s=%.3f errors=%d\n",
 	    O.label, rmethod_names[O.rmethod], count, total, ns / 1e9,
-	    ns ? (double)total / (ns / 1e9) / 1e6 : 0, a.cpu_s,
-	    c1 - c0 - a.cpu_s, errs + a.err);
+	    ns ? (double)total / (ns / 1e9) / 1e6 : 0, send_cpu, c1 - c0,
+	    errs);
 }
 
 struct crypt_arg {
@@ -1502,6 +1502,59 @@ run_sink(void)
 	free(fds);
 }
 
+static pid_t reaper_child;
+
+static void
+reaper_forward(int sig)
+{
+	if (reaper_child > 0)
+		kill(reaper_child, sig);
+}
+
+static int
+run_reaper(char **argv)
+{
+	struct sigaction sa;
+	int status, code = 1;
+	pid_t pid;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		die("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = reaper_forward;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	reaper_child = fork();
+	if (reaper_child == -1)
+		die("fork: %s", strerror(errno));
+	if (reaper_child == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "loadgen: exec %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	/* Reap the daemon and every orphan, until none is left. */
+	for (;;) {
+		pid = waitpid(-1, &status, 0);
+		if (pid == -1) {
+			if (errno == EINTR)
+				continue;
+			break;		/* ECHILD */
+		}
+		if (pid == reaper_child) {
+			code = WIFEXITED(status) ? WEXITSTATUS(status) :
+			    128 + WTERMSIG(status);
+			reaper_child = 0;
+		}
+	}
+	return code;
+}
+
 static void
 usage(void)
 {
@@ -1512,7 +1565,8 @@ usage(void)
 	    "  [-n ops-per-client] [-t step-timeout] [-T hard-limit]\n"
 	    "  [-f remote-path] [-o remote-stor-name] [-F local-file]\n"
 	    "  [-s expected-size] [-r trunc|splice|read] [-k server-pid]\n"
-	    "  [-l label]\n", stderr);
+	    "  [-l label]\n"
+	    "       loadgen -m reaper -- daemon [args...]\n", stderr);
 	exit(2);
 }
 
@@ -1562,6 +1616,11 @@ main(int argc, char **argv)
 		case 'l': O.label = optarg; break;
 		default: usage();
 		}
+	}
+	if (O.mode == M_REAPER) {
+		if (optind >= argc)
+			usage();
+		return run_reaper(argv + optind);
 	}
 	if (O.clients < 1 || O.clients > 200000 || O.threads < 1 ||
 	    O.threads > 64 || O.inflight < 1 || O.timeout <= 0)

@@ -125,7 +125,10 @@ ex_opts(const char *pat, const struct glob_opts *o)
 	return r;
 }
 
-/* "" (plain ~) is base, "ftp" base/dir1, "odd" base/h*me, "long" huge. */
+/*
+ * "" (plain ~) is base, "ftp" base/dir1, "odd" base/h*me, "rel" the
+ * relative dir2, "empty" an empty home; anyone else is unknown.
+ */
 static int
 home_fn(const char *user, char *dir, size_t dirsize, void *arg)
 {
@@ -138,6 +141,8 @@ home_fn(const char *user, char *dir, size_t dirsize, void *arg)
 		return cstr_printf(dir, dirsize, "%s/h*me", base);
 	if (strcmp(user, "rel") == 0)
 		return cstr_copy(dir, dirsize, "dir2");
+	if (strcmp(user, "empty") == 0)
+		return cstr_copy(dir, dirsize, "");
 	return -1;
 }
 
@@ -411,6 +416,7 @@ UNIT_TEST(test_expand_absolute)
 	(void)cstr_printf(want, sizeof(want), "%s/dir1/y.c", base);
 	CHECK_STR(ex(pat, 0), want);
 	CHECK_STR(ex("/", 0), "/");
+	CHECK_STR(ex("\\/", 0), "/");
 	(void)cstr_printf(pat, sizeof(pat), "/%s//a.txt", base);
 	(void)cstr_printf(want, sizeof(want), "%s/a.txt", base);
 	CHECK_STR(ex(pat, 0), want);
@@ -676,6 +682,7 @@ UNIT_TEST(test_expand_tilde)
 	CHECK_STR(ex("~nonexistent/x", GLOB_F_TILDE | GLOB_F_NOCHECK),
 	    "E-6");
 	CHECK_STR(ex("~nonexistent", GLOB_F_TILDE), "E-6");
+	CHECK_STR(ex("~empty/x", GLOB_F_TILDE | GLOB_F_NOCHECK), "E-6");
 	CHECK_STR(ex("~fo*/x", GLOB_F_TILDE), "E-4");
 	CHECK_STR(ex("~fo\\o/x", GLOB_F_TILDE), "E-4");
 	/* Without the flag '~' is an ordinary character. */
