@@ -277,7 +277,10 @@ login_main(struct mon_login *req)
 
 	log_set_relay(mon_log_relay);
 	ftp_peer_ip(FD_CTL, ip, sizeof(ip));
-	if (getsockname(FD_CTL, (struct sockaddr *)&local, &sl) == 0)
+	/* HOST (RFC 7151) names the virtual host; else the address does. */
+	if (req->host[0] != '\0')
+		vh = vhost_by_name(req->host);
+	else if (getsockname(FD_CTL, (struct sockaddr *)&local, &sl) == 0)
 		vh = vhost_by_addr(&local);
 	plat_proctitle("%s: [login]", ip);
 	memset(&res, 0, sizeof(res));

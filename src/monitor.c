@@ -375,6 +375,7 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		    fd == -1 || len != sizeof(m.login) ||
 		    !msg_str_ok(m.login.user, sizeof(m.login.user)) ||
 		    !msg_str_ok(m.login.pass, sizeof(m.login.pass)) ||
+		    !msg_str_ok(m.login.host, sizeof(m.login.host)) ||
 		    m.login.pending_len > sizeof(m.login.pending))
 			break;
 		(void)cstr_copy(s->user, sizeof(s->user), m.login.user);

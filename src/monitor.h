@@ -36,8 +36,9 @@ void	 login_main(struct mon_login *) __attribute__((noreturn));
 
 /* mon_wrap.c: stubs used by jailed roles, named after the request. */
 void	 mon_log_relay(int prio, const char *text);
-int	 mon_login(const char *user, const char *pass, const void *pending,
-	    size_t pending_len, struct mon_login_fail *fail);
+int	 mon_login(const char *user, const char *pass, const char *host,
+	    const void *pending, size_t pending_len,
+	    struct mon_login_fail *fail);
 int	 mon_data_socket(int *fd);
 int	 mon_rein(const void *pending, size_t len, int reply);
 

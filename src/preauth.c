@@ -34,7 +34,9 @@ static struct {
 	struct ev_io	 io;
 	struct ev_timer	 idle;
 	char		 user[MON_USER_MAX];
+	char		 host[MON_HOST_MAX];
 	int		 have_user;
+	int		 sent_user;
 	int		 errors;
 	char		 ip[64];
 } pa;
@@ -84,9 +86,48 @@ bad_command(void)
 	}
 }
 
+/* RFC 7151: HOST picks an /etc/ftphosts entry by name, before USER. */
+static void
+do_host(struct str arg)
+{
+	char name[MON_HOST_MAX];
+	const struct vhost *vh;
+
+	arg = str_trim(arg);
+	if (pa.sent_user) {
+		(void)ctl_reply(&pa.ctl, 503, "HOST must come before USER.");
+		return;
+	}
+	if (str_empty(arg)) {
+		(void)ctl_reply(&pa.ctl, 501, "HOST requires a host name.");
+		bad_command();
+		return;
+	}
+	/* "[::1]" literals are written with brackets (RFC 7151 3.2). */
+	if (arg.len > 2 && arg.p[0] == '[' && arg.p[arg.len - 1] == ']')
+		arg = str_head(str_skip(arg, 1), arg.len - 2);
+	if (str_copy(arg, name, sizeof(name)) == -1) {
+		(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
+		return;
+	}
+	if ((vh = vhost_by_name(name)) == NULL) {
+		/* Our own name selects the default host. */
+		if (!str_eq_ci(str_cstr(name), ftp_hostname())) {
+			(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
+			return;
+		}
+		pa.host[0] = '\0';
+		(void)ctl_reply(&pa.ctl, 220, "Host %s selected.", name);
+		return;
+	}
+	(void)cstr_copy(pa.host, sizeof(pa.host), vh->name);
+	(void)ctl_reply(&pa.ctl, 220, "Host %s selected.", vh->name);
+}
+
 static void
 do_user(struct str arg)
 {
+	pa.sent_user = 1;
 	if (str_empty(arg)) {
 		(void)ctl_reply(&pa.ctl, 501, "USER requires a user name.");
 		bad_command();
@@ -130,7 +171,7 @@ do_pass(struct str arg)
 		return;
 	}
 	/* Whatever the client pipelined after PASS goes to the session. */
-	r = mon_login(pa.user, pass, buf_data(&pa.ctl.in),
+	r = mon_login(pa.user, pass, pa.host, buf_data(&pa.ctl.in),
 	    buf_len(&pa.ctl.in), &fail);
 	explicit_bzero(pass, sizeof(pass));
 	if (r == 1)
@@ -167,6 +208,8 @@ dispatch(struct str line)
 		pa_exit(0);
 	} else if (str_eq_ci(verb, "NOOP"))
 		(void)ctl_reply(&pa.ctl, 200, "NOOP command successful.");
+	else if (str_eq_ci(verb, "HOST"))
+		do_host(arg);
 	else if (str_eq_ci(verb, "FEAT"))
 		ftp_feat(&pa.ctl);
 	else if (str_eq_ci(verb, "HELP"))

@@ -45,6 +45,13 @@ cmd_pass(struct str arg)
 }
 
 void
+cmd_host(struct str arg)
+{
+	(void)arg;
+	(void)ctl_reply(&sess.ctl, 503, "Already logged in.");
+}
+
+void
 cmd_acct(struct str arg)
 {
 	(void)arg;

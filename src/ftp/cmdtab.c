@@ -46,6 +46,7 @@ static const struct cmd table[] = {
 	{ "ABOR", cmd_abor, 0 },
 	{ "ALLO", cmd_allo, 0 },
 	{ "ACCT", cmd_acct, 0 },
+	{ "HOST", cmd_host, 0 },
 	{ "SMNT", cmd_smnt, 0 },
 	{ "REIN", cmd_rein, CMD_NOARG },
 	{ "STAT", cmd_stat, 0 },

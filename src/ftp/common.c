@@ -22,7 +22,7 @@ static const char *commands[] = {
 	"REST", "MKD", "XMKD", "RMD", "XRMD", "DELE", "RNFR", "RNTO",
 	"ABOR", "ALLO", "APPE", "ACCT", "SMNT", "REIN", "STAT", "OPTS",
 	"CLNT", "SITE", "STOU", "MFMT", "AVBL", "EPSV", "EPRT", "LPSV",
-	"LPRT", "MLST", "MLSD", "HASH", "XCRC", "XMD5", "XSHA1", "XSHA256",
+	"LPRT", "HOST", "MLST", "MLSD", "HASH", "XCRC", "XMD5", "XSHA1", "XSHA256",
 	NULL
 };
 
@@ -48,7 +48,7 @@ ftp_feat(struct ctl *c)
 {
 	/* Exactly what the session implements, in RFC 2389 form. */
 	static const char *feats[] = { "AVBL", "CLNT", "EPRT", "EPSV", "HASH",
-	    "MDTM", "MFMT", "MLST", "REST STREAM", "SIZE", "TVFS", "UTF8",
+	    "HOST", "MDTM", "MFMT", "MLST", "REST STREAM", "SIZE", "TVFS", "UTF8",
 	    NULL };
 	BUF_DECLARE(b, 1024);
 	int i;

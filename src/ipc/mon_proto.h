@@ -50,8 +50,11 @@ struct mon_log {
 	char		text[MON_TEXT_MAX];
 };
 
+#define MON_HOST_MAX	256
+
 struct mon_login {
 	char		user[MON_USER_MAX];
+	char		host[MON_HOST_MAX];	/* HOST (RFC 7151), or "" */
 	char		pass[MON_PASS_MAX];
 	uint32_t	pending_len;
 	uint8_t		pending[MON_PENDING_MAX];

@@ -48,8 +48,8 @@ expect(uint32_t want, void *body, size_t size, int *fd)
 }
 
 int
-mon_login(const char *user, const char *pass, const void *pending,
-    size_t pending_len, struct mon_login_fail *fail)
+mon_login(const char *user, const char *pass, const char *host,
+    const void *pending, size_t pending_len, struct mon_login_fail *fail)
 {
 	static struct mon_login m;	/* 1.5 KiB: keep it off the stack */
 	uint32_t type;
@@ -63,6 +63,7 @@ mon_login(const char *user, const char *pass, const void *pending,
 	memset(&m, 0, sizeof(m));
 	if (cstr_copy(m.user, sizeof(m.user), user) == -1 ||
 	    cstr_copy(m.pass, sizeof(m.pass), pass) == -1 ||
+	    cstr_copy(m.host, sizeof(m.host), host) == -1 ||
 	    pending_len > sizeof(m.pending))
 		return -1;
 	memcpy(m.pending, pending, pending_len);
