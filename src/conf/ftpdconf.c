@@ -628,8 +628,9 @@ parse_args(struct parser *ps, int line, const struct dirinfo *di,
 		else if (none || str_eq_ci(a[0], "off"))
 			e->on = 0;
 		else
-			return perr(ps, line, "%s: expected \"off\", got \"%s\"",
-			    di->name, show(a[0], sh, sizeof(sh)));
+			return perr(ps, line,
+			    "%s: expected \"off\", got \"%s\"", di->name,
+			    show(a[0], sh, sizeof(sh)));
 		e->reset = 0;
 		return 0;
 	case K_NUM:
@@ -706,12 +707,15 @@ parse_args(struct parser *ps, int line, const struct dirinfo *di,
 			return 0;
 		if (na != 2)
 			return argcount(ps, line, di);
-		if (num_arg(ps, line, di, a[0], di->min, di->max, &e->n1) == -1 ||
-		    num_arg(ps, line, di, a[1], di->min, di->max, &e->n2) == -1)
+		if (num_arg(ps, line, di, a[0], di->min, di->max,
+		    &e->n1) == -1 ||
+		    num_arg(ps, line, di, a[1], di->min, di->max,
+		    &e->n2) == -1)
 			return -1;
 		if (e->n1 > e->n2)
-			return perr(ps, line, "%s: min %" PRId64 " > max %" PRId64,
-			    di->name, e->n1, e->n2);
+			return perr(ps, line,
+			    "%s: min %" PRId64 " > max %" PRId64, di->name,
+			    e->n1, e->n2);
 		return 0;
 	case K_TEMPLATE:
 		if (na > 1)

@@ -28,14 +28,25 @@
  * class names guest, chroot and real, and the caller's default type for
  * any other name.
  *
- * Arguments.  No argument or the single argument "none" resets a
- * directive to its default, except that it turns off on/off directives
- * and motd (as NetBSD does; for display and notify off is the default,
- * for advertise, chroot and homedir "" leaves the choice to the daemon);
- * "off" turns an on/off directive off, no argument or "on" turns it on.  Numbers are decimal with an optional
- * suffix b (512), k, m, g, t (powers of 1024) or w (4), and may be
- * products: "2x1k" is 2048.  Overflow is an error.  "-1" is accepted
- * only by limit and maxfilesize.  umask is octal, at most 0777.
+ * Arguments.  On/off directives: no argument or "on" turns them on,
+ * "off" or "none" off.  Every other directive: no argument or the single
+ * argument "none" resets it to its default, except motd, which it turns
+ * off (as NetBSD does).  For display and notify off is the default; for
+ * advertise, chroot and homedir "" leaves the choice to the daemon.
+ * Numbers are decimal with an optional suffix b (512), k, m, g, t
+ * (powers of 1024) or w (4), and may be products: "2x1k" is 2048.
+ * Overflow is an error.  "-1" is accepted only by limit and
+ * maxfilesize.  umask is octal, at most 0777.  "limit class count
+ * [file]"; "portrange class min max".  "conversion class suffix types
+ * disable command...": types is f, d or f,d; disable a file name ("."
+ * for none); command an absolute path, its words joined by one space
+ * (a word may not hold a blank); it is stored for an execv-style
+ * runner and never meant for a shell.  "conversion class suffix"
+ * drops that suffix.
+ *
+ * Line numbers: a lexical error (NUL, control byte, line too long,
+ * backslash at EOF) names the physical line where it is; any other
+ * error names the line where its logical line starts.
  *
  * Checks (each is an error with "file:line: message"; the first error
  * fails the whole parse): an unknown directive, a missing class, a bad
@@ -79,8 +90,8 @@
 #define FTPDCONF_PORT_MIN	1024		/* portrange */
 #define FTPDCONF_PORT_MAX	65535
 #define FTPDCONF_LIMIT_MAX	1000000		/* limit: -1 .. this */
-#define FTPDCONF_BUFSIZE_MAX	(64 * 1024 * 1024)	/* read/write/
-						   send/recvbufsize, sendlowat */
+/* readsize, writesize, sendbufsize, recvbufsize, sendlowat: */
+#define FTPDCONF_BUFSIZE_MAX	(64 * 1024 * 1024)
 #define FTPDCONF_MMAP_MAX	(1024 * 1024 * 1024)	/* mmapsize */
 /* rateget, rateput: 0 .. INT64_MAX; maxfilesize: -1 .. INT64_MAX. */
 
@@ -143,7 +154,7 @@ struct ftpdconf_class {
 	int	 sendlowat;			/* 0 (system default) */
 	int	 timeout;			/* 900 */
 	mode_t	 umask;		/* 027, but 0707 for GUEST or "guest" */
-	int	 upload;			/* 1: APPE STOR STOU (+ modify) */
+	int	 upload;		/* 1: APPE STOR STOU (+ modify) */
 	int	 writesize;			/* 0 (all at once) */
 };
 
@@ -174,8 +185,9 @@ void		 ftpdconf_free(struct ftpdconf *);
  * REAL).  0, or -1 if an argument is NULL or the name does not fit
  * FTPDCONF_CLASS_MAX.  No allocation; safe in long-lived processes.
  */
-int		 ftpdconf_resolve(const struct ftpdconf *, const char *classname,
-		    enum ftpdconf_type default_type, struct ftpdconf_class *out);
+int		 ftpdconf_resolve(const struct ftpdconf *,
+		    const char *classname, enum ftpdconf_type default_type,
+		    struct ftpdconf_class *out);
 
 /*
  * The same, cached inside the ftpdconf: the pointer stays valid until

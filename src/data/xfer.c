@@ -19,7 +19,9 @@
 
 #include "conf/opts.h"
 #include "data/ascii.h"
+#include "fs/glob.h"
 #include "fs/ls.h"
+#include "ftp/path.h"
 #include "log/log.h"
 #include "monitor.h"
 #include "platform/platform.h"
@@ -392,6 +394,36 @@ list_write(void *arg, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * LIST/NLST of a pattern: each match in turn.  NLST shows regular files
+ * only, as BSD does for globs.
+ */
+static int
+list_matches(const struct glob_result *gr, const struct ls_opts *lo,
+    struct list_sink *sink)
+{
+	struct stat st;
+	size_t i;
+	int r;
+
+	for (i = 0; i < gr->count; i++) {
+		if (lo->nlst) {
+			if (stat(gr->paths[i], &st) == -1 || !S_ISREG(st.st_mode))
+				continue;
+			if (list_write(sink, gr->paths[i],
+			    strlen(gr->paths[i])) == -1 ||
+			    list_write(sink, "\r\n", 2) == -1)
+				return -2;
+			continue;
+		}
+		r = ls_list(gr->paths[i], lo, sess.ids, time(NULL), list_write,
+		    sink);
+		if (r == -2)
+			return -2;
+	}
+	return 0;
+}
+
 static void
 do_list(void)
 {
@@ -400,8 +432,10 @@ do_list(void)
 	struct ls_opts lo;
 	struct timeval tv = { (time_t)opts.data_timeout, 0 };
 	struct str rest;
+	struct glob_result gr;
+	const char *why;
 	char path[PATH_MAX];
-	int r, fl;
+	int r, fl, n;
 
 	/* Listings are written synchronously, with a send timeout. */
 	fl = fcntl(x->sock, F_GETFL);
@@ -418,7 +452,14 @@ do_list(void)
 		(void)cstr_copy(path, sizeof(path), ".");
 	if (x->mlsd)
 		r = mlsd_list(x->name, list_write, &sink);
-	else
+	else if ((n = path_glob(path, lo.nlst ? 16384 : 1000, &gr,
+	    &why)) == -1) {
+		finish(550, "%s", why);
+		return;
+	} else if (n > 0) {
+		r = list_matches(&gr, &lo, &sink);
+		glob_free(&gr);
+	} else
 		r = ls_list(path, &lo, sess.ids, time(NULL), list_write, &sink);
 	if (r == -1) {
 		int e = errno;

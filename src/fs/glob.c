@@ -204,7 +204,9 @@ set_has(struct str p, size_t k, size_t end, unsigned char c)
 		unsigned char lo, hi;
 
 		if ((l = class_len(p, j)) > 0 && j + l <= close) {
-			if (in_class(str_head(str_skip(p, j + 2), l - 4), c) == 1)
+			/* The name: inside "[:" and ":]". */
+			if (in_class(str_head(str_skip(p, j + 2), l - 4),
+			    c) == 1)
 				hit = 1;
 			j += l;
 			continue;
@@ -904,7 +906,8 @@ sort_unique(struct glob_result *res)
 		return;
 	qsort(res->paths, res->count, sizeof(res->paths[0]), cmp_path);
 	for (i = 0; i < res->count; i++) {
-		if (out > 0 && strcmp(res->paths[out - 1], res->paths[i]) == 0) {
+		if (out > 0 &&
+		    strcmp(res->paths[out - 1], res->paths[i]) == 0) {
 			free(res->paths[i]);
 			continue;
 		}

@@ -18,17 +18,14 @@
 #include "conf/opts.h"
 #include "ftp/cmds.h"
 #include "ftp/ftp.h"
+#include "ftp/path.h"
 #include "session.h"
 
 /* A path argument as a C string; replies 501/550 itself on failure. */
 static int
 arg_path(struct str arg, char *dst, size_t size)
 {
-	if (str_copy(arg, dst, size) == -1) {
-		(void)ctl_reply(&sess.ctl, 550, "File name too long.");
-		return -1;
-	}
-	return 0;
+	return path_expand(arg, dst, size);
 }
 
 /* Quote a directory name for 257 replies: '"' doubles (RFC 959). */

@@ -16,6 +16,7 @@
 
 #include "data/digest.h"
 #include "ftp/cmds.h"
+#include "ftp/path.h"
 #include "session.h"
 
 #define HASH_SLICE	(4 * 1024 * 1024)	/* bytes per event-loop turn */
@@ -109,11 +110,12 @@ hash_start(struct str name, enum digest_alg alg, enum hash_style style,
 {
 	struct stat st;
 
-	if (str_copy(str_trim(name), h.name, sizeof(h.name)) == -1 ||
-	    h.name[0] == '\0') {
+	if (str_empty(str_trim(name))) {
 		(void)ctl_reply(&sess.ctl, 501, "A file name is required.");
 		return;
 	}
+	if (path_expand(str_trim(name), h.name, sizeof(h.name)) == -1)
+		return;
 	if ((h.fd = open(h.name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		session_reply_errno(550, h.name, errno);
 		return;

@@ -15,6 +15,7 @@
 #include "conf/opts.h"
 #include "fs/mlsx.h"
 #include "ftp/cmds.h"
+#include "ftp/path.h"
 #include "session.h"
 
 #define MLSD_MAX_ENTRIES	200000
@@ -71,10 +72,8 @@ cmd_mlst(struct str arg)
 
 	if (str_empty(str_trim(arg)))
 		(void)cstr_copy(path, sizeof(path), ".");
-	else if (str_copy(arg, path, sizeof(path)) == -1) {
-		(void)ctl_reply(&sess.ctl, 501, "File name too long.");
+	else if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
-	}
 	if (lstat(path, &st) == -1) {
 		session_reply_errno(550, path, errno);
 		return;
@@ -108,10 +107,8 @@ cmd_mlsd(struct str arg)
 
 	if (str_empty(str_trim(arg)))
 		(void)cstr_copy(path, sizeof(path), ".");
-	else if (str_copy(arg, path, sizeof(path)) == -1) {
-		(void)ctl_reply(&sess.ctl, 501, "File name too long.");
+	else if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
-	}
 	if (stat(path, &st) == -1) {
 		session_reply_errno(550, path, errno);
 		return;

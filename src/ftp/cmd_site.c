@@ -12,6 +12,7 @@
 #include "conf/opts.h"
 #include "ftp/cmds.h"
 #include "ftp/ftp.h"
+#include "ftp/path.h"
 #include "session.h"
 
 static const char *site_cmds[] = { "UMASK", "CHMOD", "IDLE", "MD5", "HELP",
@@ -71,10 +72,8 @@ site_chmod(struct str arg)
 		(void)ctl_reply(&sess.ctl, 501, "Bad mode value.");
 		return;
 	}
-	if (str_copy(file, path, sizeof(path)) == -1) {
-		(void)ctl_reply(&sess.ctl, 550, "File name too long.");
+	if (path_expand(file, path, sizeof(path)) == -1)
 		return;
-	}
 	if (chmod(path, m) == -1) {
 		session_reply_errno(550, path, errno);
 		return;

@@ -19,6 +19,7 @@
 #include "ftp/addr.h"
 #include "ftp/cmds.h"
 #include "ftp/ftp.h"
+#include "ftp/path.h"
 #include "session.h"
 
 void
@@ -287,10 +288,8 @@ cmd_retr(struct str arg)
 		(void)ctl_reply(&sess.ctl, 500, "RETR command disabled.");
 		return;
 	}
-	if (str_copy(arg, path, sizeof(path)) == -1) {
-		(void)ctl_reply(&sess.ctl, 550, "File name too long.");
+	if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
-	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		session_reply_errno(550, path, errno);
 		return;
@@ -339,10 +338,8 @@ store(struct str arg, int append, int unique)
 	char path[PATH_MAX], name[PATH_MAX];
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
 
-	if (str_copy(arg, path, sizeof(path)) == -1) {
-		(void)ctl_reply(&sess.ctl, 553, "File name too long.");
+	if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
-	}
 	if (sess.guest && !opts.guest_modify) {
 		/* Guests never overwrite, append to, or resume a file. */
 		if (append) {
