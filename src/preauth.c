@@ -121,6 +121,8 @@ do_host(struct str arg)
 		return;
 	}
 	(void)cstr_copy(pa.host, sizeof(pa.host), vh->name);
+	if (vh->welcome_len > 0)
+		ftp_reply_text(&pa.ctl, 220, vh->welcome_text, vh->welcome_len);
 	(void)ctl_reply(&pa.ctl, 220, "Host %s selected.", vh->name);
 }
 

@@ -90,6 +90,22 @@ resolve(struct vhost *v)
 	freeaddrinfo(res);
 }
 
+static void
+load_welcome(struct vhost *v)
+{
+	ssize_t r;
+	int fd;
+
+	if (v->welcome[0] == '\0' ||
+	    (fd = open(v->welcome, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if ((v->welcome_text = malloc(VHOST_WELCOME_MAX)) != NULL) {
+		r = read(fd, v->welcome_text, VHOST_WELCOME_MAX);
+		v->welcome_len = r > 0 ? (size_t)r : 0;
+	}
+	close(fd);
+}
+
 int
 vhost_load(const char *path)
 {
@@ -99,6 +115,8 @@ vhost_load(const char *path)
 	ssize_t r;
 	int fd, n, i;
 
+	for (i = 0; i < ntable; i++)
+		free(table[i].welcome_text);
 	free(table);
 	table = NULL;
 	ntable = 0;
@@ -117,8 +135,10 @@ vhost_load(const char *path)
 	}
 	n = vhost_parse(text, (size_t)r, t, VHOST_MAX);
 	free(text);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		resolve(&t[i]);
+		load_welcome(&t[i]);
+	}
 	table = t;
 	ntable = n;
 	return n;

@@ -15,6 +15,7 @@
 
 #define VHOST_MAX	64
 #define VHOST_ADDRS	8
+#define VHOST_WELCOME_MAX	8192
 
 struct vhost {
 	char			 name[256];
@@ -24,6 +25,10 @@ struct vhost {
 	char			 motd[OPTS_PATH];
 	struct sockaddr_storage	 addr[VHOST_ADDRS];
 	int			 naddr;
+	/* The welcome text as read at load time, for HOST (the pre-login
+	   process is jailed by then and cannot open it). */
+	char			*welcome_text;
+	size_t			 welcome_len;
 };
 
 /* Parse a file image; entries are appended to the table (no lookups). */
