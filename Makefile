@@ -94,9 +94,13 @@ install: $(O)/ftpd
 	install -m 0644 man/ftpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/ftpd.8
 	for m in man/*.5; do [ -f "$$m" ] && \
 	    install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
+	# The PAM service file, unless the administrator already has one.
+	[ -e $(DESTDIR)/etc/pam.d/ftpd ] || { install -d $(DESTDIR)/etc/pam.d && \
+	    install -m 0644 packaging/pam.d/ftpd $(DESTDIR)/etc/pam.d/ftpd; }
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/libexec/ftpd $(DESTDIR)$(PREFIX)/share/man/man8/ftpd.8
+	for m in man/*.5; do rm -f $(DESTDIR)$(PREFIX)/share/man/man5/$${m#man/}; done
 
 clean:
 	rm -rf build
