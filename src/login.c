@@ -158,7 +158,7 @@ login_guest(struct mon_login *req)
 	res.kind = MON_RESULT_OK;
 	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
 		_exit(1);
-	fell_back = role_enter_user(user, &id, root, start);
+	fell_back = role_enter_user(NULL, &id, root, start);
 	memset(&li, 0, sizeof(li));
 	li.res = &res;
 	li.pending = req->pending;

@@ -283,6 +283,8 @@ session_main(const struct login_info *li)
 		(void)ctl_preload(&sess.ctl, li->pending, li->pending_len);
 	welcome(li->fell_back, li->motd);
 
+	/* What the login needed (PAM, NSS) is freed: return the pages. */
+	plat_trim_memory();
 	if ((sess.loop = ev_new()) == NULL)
 		_exit(1);
 	if (ev_signal(sess.loop, SIGTERM, term, NULL) == -1)

@@ -15,10 +15,12 @@
  *   \x       the byte x, literally; a '\' that ends the pattern is an
  *            error; "\/" is a plain '/';
  *   {a,b}    alternatives, only with GLOB_F_BRACE (else literal): at
- *            most GLOB_BRACE_MAX patterns after expansion and braces
- *            nested at most GLOB_BRACE_DEPTH deep, or the whole pattern
- *            is refused (GLOB_E_BRACE), never silently cut.  "{}" and a
- *            '{' with no matching '}' are literal; "{a}" is "a".
+ *            most GLOB_BRACE_MAX patterns after expansion, at most
+ *            4 x GLOB_BRACE_MAX group expansions, braces nested at most
+ *            GLOB_BRACE_DEPTH deep, or the whole pattern is refused
+ *            (GLOB_E_BRACE), never silently cut.  "{}" and a '{' with
+ *            no matching '}' are literal; "{a}" is "a"; ',' and braces
+ *            inside a [set] or escaped are literal.
  *   ~ ~user  at the very start, only with GLOB_F_TILDE: replaced by the
  *            directory the caller's callback gives (so it can be backed
  *            by data read before chroot); an unknown user or no callback
@@ -90,9 +92,11 @@ struct glob_result {
 	size_t	  count;
 	char	**paths;	/* count strings sorted by strcmp, then NULL */
 	/*
-	 * Set when no alternative matched and NOCHECK returned the
-	 * pattern(s): each is the (tilde-expanded) pattern with its
-	 * backslash escapes removed, i.e. the name to open literally.
+	 * Set when NOCHECK added at least one path: for each brace
+	 * alternative that matched nothing, the (tilde-expanded)
+	 * alternative with its backslash escapes removed, i.e. the name
+	 * to open or create literally.  With braces such a path may sit
+	 * beside real matches (as with BSD GLOB_NOCHECK).
 	 */
 	int	  nocheck;
 };
@@ -100,11 +104,15 @@ struct glob_result {
 /*
  * Expand pattern (relative to the cwd, or absolute).  Fills *res and
  * returns the number of paths (at least 1), or a GLOB_E_* error with
- * *res empty.  opts may be NULL (no flags, default caps).  Results are
- * sorted, without duplicates; a result holding CR or LF is dropped
- * (also under NOCHECK); paths are built as "dir/name" from the pattern's
- * own spelling ("./x" stays "./x").  Under NOCHECK an alternative that
- * matched nothing contributes its literal form (see nocheck above).
+ * *res empty (GLOB_E_PATTERN also for more than GLOB_MAGIC_PARTS
+ * wildcard components or an empty pattern).  Unreadable directories
+ * and names that vanish are skipped, as glob(3) without GLOB_ERR.
+ * opts may be NULL (no flags, default caps).  Results are sorted,
+ * without duplicates; a result holding CR or LF is dropped (also under
+ * NOCHECK); paths are built as "dir/name" from the pattern's own
+ * spelling ("./x" stays "./x", "a//b" becomes "a/b").  Under NOCHECK
+ * an alternative that matched nothing contributes its literal form
+ * (see nocheck above).
  */
 int	 glob_expand(const char *pattern, const struct glob_opts *opts,
 	    struct glob_result *res);
@@ -122,7 +130,8 @@ int	 glob_has_magic(const char *pattern);
 /*
  * Match a whole name (which may hold '/') against pattern by the rules
  * above; braces and tilde are not expanded here.  1 match, 0 no match,
- * -1 bad pattern (a trailing '\') or NULL argument.
+ * -1 bad pattern (a trailing '\', longer than GLOB_PATTERN_MAX), NULL
+ * argument or out of memory (it allocates O(pattern length)).
  */
 int	 glob_match(const char *pattern, const char *name);
 

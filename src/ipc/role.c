@@ -94,8 +94,14 @@ role_enter_user(const char *user, const struct role_id *id,
 {
 	int fell_back = 0;
 
-	/* initgroups may use NSS: it runs here, before the chroot. */
-	if (initgroups(user, id->gid) == -1)
+	/*
+	 * initgroups may use NSS: it runs here, before the chroot.  A guest
+	 * (user NULL) gets its primary group only.
+	 */
+	if (user == NULL) {
+		if (setgroups(1, &id->gid) == -1)
+			fatal("setgroups: %s", strerror(errno));
+	} else if (initgroups(user, id->gid) == -1)
 		fatal("initgroups %s: %s", user, strerror(errno));
 	if (root != NULL) {
 		if (chroot(root) == -1)

@@ -19,6 +19,7 @@ int	 role_check_empty_dir(const char *dir, char *err, size_t errsize);
 /* Never return on failure. */
 void	 role_enter_preauth(const struct role_id *, const char *empty_dir);
 /*
+ * user NULL: a guest, whose only group is its primary one.
  * root NULL: no chroot.  start: the directory to chdir to afterwards;
  * failing it inside a chroot ends the process, outside it falls back to /
  * and returns 1 (the caller tells the user); 0 otherwise.

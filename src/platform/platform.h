@@ -25,6 +25,8 @@ void	 plat_proctitle(const char *fmt, ...)
 /* Raise RLIMIT_NOFILE as far as allowed (the listener holds many fds). */
 void	 plat_raise_nofile(void);
 
+/* Give free heap memory back to the kernel (idle sessions stay small). */
+void	 plat_trim_memory(void);
 /* Close every descriptor >= lowfd. */
 void	 plat_closefrom(int lowfd);
 /* wtmp/utmpx login and logout records; line is "ftpd<pid>". */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <utmp.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +80,12 @@ plat_raise_nofile(void)
 			return;
 	}
 	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+void
+plat_trim_memory(void)
+{
+	(void)malloc_trim(0);
 }
 
 void
