@@ -2,8 +2,8 @@
  * preauth.c: the pre-login process.  Forked by the monitor for each
  * connection, it reads the banner files while still root, then drops to
  * the unprivileged user inside the empty chroot, and only then reads a
- * byte from the client.  It knows USER, PASS, QUIT, NOOP, HELP, FEAT and
- * SYST; PASS goes to the monitor, which decides.
+ * byte from the client.  It knows USER, PASS, QUIT, NOOP, HELP, FEAT,
+ * HOST and CLNT; PASS goes to the monitor, which decides.
  */
 #include <sys/socket.h>
 
@@ -111,7 +111,7 @@ do_host(struct str arg)
 		return;
 	}
 	if ((vh = vhost_by_name(name)) == NULL) {
-		/* Our own name selects the default host. */
+		/* Our own name: the host the address selects, as without HOST. */
 		if (!str_eq_ci(str_cstr(name), ftp_hostname())) {
 			(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
 			return;
@@ -210,6 +210,8 @@ dispatch(struct str line)
 		pa_exit(0);
 	} else if (str_eq_ci(verb, "NOOP"))
 		(void)ctl_reply(&pa.ctl, 200, "NOOP command successful.");
+	else if (str_eq_ci(verb, "CLNT"))
+		(void)ctl_reply(&pa.ctl, 200, "Noted.");
 	else if (str_eq_ci(verb, "HOST"))
 		do_host(arg);
 	else if (str_eq_ci(verb, "FEAT"))

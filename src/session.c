@@ -160,6 +160,9 @@ run_commands(void)
 		}
 		dispatch(line);
 	}
+	/* A running transfer has its own data timer, not the idle one. */
+	if (sess.x.kind != XF_NONE)
+		ev_timer_stop(sess.loop, &sess.idle);
 	if (sess.ctl.eof && sess.x.kind == XF_NONE) {
 		if (opts.logging)
 			log_msg(LOG_INFO, "%s closed the connection", sess.ip);

@@ -30,9 +30,31 @@
 #define XFER_BUF	(256 * 1024)
 #define SENDFILE_CHUNK	(16 * 1024 * 1024)
 
-/* A command that arrived during a transfer, run once it ends. */
-static char	deferred[CTL_LINE_MAX + 1];
-static int	have_deferred;
+/*
+ * Commands that arrived during a transfer, run once it ends; ABOR and
+ * STAT are answered at once even behind them.
+ */
+static uint8_t		deferred_mem[CTL_IN_MAX];
+static struct buf	deferred = { deferred_mem, 0, sizeof(deferred_mem), 0 };
+
+/* Put held commands back in front of the unread input. */
+static void
+requeue_deferred(void)
+{
+	uint8_t tmp[CTL_IN_MAX * 2];
+	size_t dl = buf_len(&deferred), n = buf_len(&sess.ctl.in);
+
+	if (dl == 0)
+		return;
+	memcpy(tmp, buf_data(&deferred), dl);
+	memcpy(tmp + dl, buf_data(&sess.ctl.in), n);
+	buf_reset(&sess.ctl.in);
+	/* Both fit: what is held came out of ctl.in, which has the cap. */
+	if (buf_add(&sess.ctl.in, tmp, dl + n > CTL_IN_MAX ? CTL_IN_MAX :
+	    dl + n) == -1)
+		buf_reset(&sess.ctl.in);
+	buf_reset(&deferred);
+}
 
 void
 xfer_cleanup(void)
@@ -104,22 +126,7 @@ finish(int code, const char *fmt, ...)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	(void)ctl_reply(&sess.ctl, code, "%s", msg);
-	if (have_deferred) {
-		have_deferred = 0;
-		/* Put the held line back in front of the unread input. */
-		{
-			uint8_t tmp[CTL_IN_MAX];
-			size_t n = buf_len(&sess.ctl.in), dl = strlen(deferred);
-
-			if (dl + 2 + n <= sizeof(tmp)) {
-				memcpy(tmp, deferred, dl);
-				memcpy(tmp + dl, "\r\n", 2);
-				memcpy(tmp + dl + 2, buf_data(&sess.ctl.in), n);
-				buf_reset(&sess.ctl.in);
-				(void)buf_add(&sess.ctl.in, tmp, dl + 2 + n);
-			}
-		}
-	}
+	requeue_deferred();
 	session_resume_ctl();
 	session_xfer_done();
 }
@@ -544,6 +551,7 @@ xfer_abort(const char *why)
 	(void)ctl_reply(&sess.ctl, 426, "Transfer aborted. Data connection "
 	    "closed.");
 	(void)ctl_reply(&sess.ctl, 226, "Abort successful.");
+	requeue_deferred();
 	session_resume_ctl();
 	session_xfer_done();
 }
@@ -554,7 +562,8 @@ xfer_check_abort(void)
 	struct str line, verb, arg;
 	enum ctl_res r;
 
-	while (!have_deferred &&
+	/* Stop taking lines when no more can be held. */
+	while (buf_room(&deferred) > CTL_LINE_MAX + 2 &&
 	    (r = ctl_next(&sess.ctl, &line)) != CTL_NONE) {
 		if (r == CTL_TOOLONG) {
 			(void)ctl_reply(&sess.ctl, 500, "Command too long.");
@@ -577,8 +586,8 @@ xfer_check_abort(void)
 				    (unsigned long long)sess.x.bytes);
 			continue;
 		}
-		(void)str_copy(line, deferred, sizeof(deferred));
-		have_deferred = 1;
+		(void)buf_add(&deferred, line.p, line.len);
+		(void)buf_adds(&deferred, "\r\n");
 	}
 	if (sess.ctl.eof) {
 		/* The client hung up on the control connection. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/opts.h"
 #include "data/digest.h"
 #include "ftp/cmds.h"
 #include "ftp/path.h"
@@ -110,6 +111,11 @@ hash_start(struct str name, enum digest_alg alg, enum hash_style style,
 {
 	struct stat st;
 
+	/* A digest tells about the contents: not where RETR is refused. */
+	if (opts.no_retr || (sess.guest && opts.guest_no_retr)) {
+		(void)ctl_reply(&sess.ctl, 500, "RETR command disabled.");
+		return;
+	}
 	if (str_empty(str_trim(name))) {
 		(void)ctl_reply(&sess.ctl, 501, "A file name is required.");
 		return;
@@ -140,6 +146,8 @@ hash_start(struct str name, enum digest_alg alg, enum hash_style style,
 	}
 	h.style = style;
 	h.alg = alg;
+	sess.x.bytes = 0;
+	sess.x.size = end - start;
 	h.start = start;
 	h.end = end;
 	sess.x.kind = XF_HASH;

@@ -16,6 +16,7 @@
 #include "fs/ls.h"
 #include "ftp/cmds.h"
 #include "ftp/ftp.h"
+#include "ftp/path.h"
 #include "log/log.h"
 #include "session.h"
 
@@ -144,12 +145,10 @@ stat_path(struct str arg)
 	memset(&lo, 0, sizeof(lo));
 	lo.long_format = lo.almost_all = 1;
 	ls_parse_flags(arg, &lo, &rest);
-	if (str_copy(rest, path, sizeof(path)) == -1) {
-		(void)ctl_reply(&sess.ctl, 550, "File name too long.");
-		return;
-	}
-	if (path[0] == '\0')
+	if (str_empty(rest))
 		(void)cstr_copy(path, sizeof(path), ".");
+	else if (path_expand(rest, path, sizeof(path)) == -1)
+		return;
 	if (stat(path, &st) == -1) {
 		session_reply_errno(550, path, errno);
 		return;
