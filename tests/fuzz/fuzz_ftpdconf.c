@@ -95,7 +95,8 @@ same(const struct ftpdconf_class *a, const struct ftpdconf_class *b)
 	size_t i;
 
 	if (strcmp(a->name, b->name) || a->type != b->type ||
-	    strcmp(a->advertise, b->advertise) || strcmp(a->chroot, b->chroot) ||
+	    strcmp(a->advertise, b->advertise) ||
+	    strcmp(a->chroot, b->chroot) ||
 	    strcmp(a->display, b->display) || strcmp(a->homedir, b->homedir) ||
 	    strcmp(a->limitfile, b->limitfile) || strcmp(a->motd, b->motd) ||
 	    strcmp(a->notify, b->notify) ||
@@ -115,7 +116,8 @@ same(const struct ftpdconf_class *a, const struct ftpdconf_class *b)
 	    a->upload != b->upload || a->writesize != b->writesize)
 		return 0;
 	for (i = 0; i < a->nconversions; i++)
-		if (strcmp(a->conversions[i].suffix, b->conversions[i].suffix) ||
+		if (strcmp(a->conversions[i].suffix,
+		    b->conversions[i].suffix) ||
 		    strcmp(a->conversions[i].types, b->conversions[i].types) ||
 		    strcmp(a->conversions[i].disable,
 		    b->conversions[i].disable) ||

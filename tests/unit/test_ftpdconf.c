@@ -57,8 +57,8 @@ fails_at(const char *text, int line, const char *msg)
 	(void)cstr_printf(want, sizeof(want), "test.conf:%d: %s", line, msg);
 	if (strncmp(got, want, strlen(want)) == 0)
 		return 1;
-	fprintf(stderr, "  text: \"%.60s\"\n  got:  \"%s\"\n  want: \"%s...\"\n",
-	    text, got, want);
+	fprintf(stderr, "  text: \"%.60s\"\n  got:  \"%s\"\n"
+	    "  want: \"%s...\"\n", text, got, want);
 	return 0;
 }
 
@@ -121,7 +121,8 @@ same_class(const struct ftpdconf_class *a, const struct ftpdconf_class *b)
 		const struct ftpdconf_conversion *x = &a->conversions[i];
 		const struct ftpdconf_conversion *y = &b->conversions[i];
 
-		if (strcmp(x->suffix, y->suffix) || strcmp(x->types, y->types) ||
+		if (strcmp(x->suffix, y->suffix) ||
+		    strcmp(x->types, y->types) ||
 		    strcmp(x->disable, y->disable) ||
 		    strcmp(x->command, y->command))
 			return 0;
@@ -382,8 +383,8 @@ UNIT_TEST(test_none_resets)
 		(void)cstr_printf(text, sizeof(text), "%s real none\n",
 		    flags[i]);
 		CHECK(resolve(text, "real", FTPDCONF_REAL, &none) == 0);
-		(void)cstr_printf(text, sizeof(text), "%s real Off\n%s real ON\n",
-		    flags[i], flags[i]);
+		(void)cstr_printf(text, sizeof(text),
+		    "%s real Off\n%s real ON\n", flags[i], flags[i]);
 		CHECK(resolve(text, "real", FTPDCONF_REAL, &on2) == 0);
 		CHECK(!same_class(&on, &off));
 		CHECK(same_class(&off, &none));
@@ -812,7 +813,8 @@ UNIT_TEST(test_errors)
 		ftpdconf_free(cf);
 	}
 	/* An over-long word is shown cut, and control bytes as '?'. */
-	CHECK(fails_at("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa real\n", 1,
+	CHECK(fails_at("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    " real\n", 1,
 	    "unknown directive \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "...\""));
 	CHECK(fails_at("timeout real \xff\xfe\n", 1,
