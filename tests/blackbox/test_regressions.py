@@ -1,0 +1,52 @@
+"""Regression tests: each one failed against the daemon before its fix."""
+import socket
+import time
+
+from bbutil import IO_TIMEOUT, parse_pasv, recv_all
+
+
+def _pasv_socket(ftp):
+    host, port = parse_pasv(ftp.sendcmd("PASV"))
+    return socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+
+
+def test_transfer_longer_than_idle_timeout(ftpd, world):
+    """The idle timer used to keep running during a transfer, so a RETR
+    lasting longer than -t was cut off with a 421."""
+    size = 32 * 1024 * 1024          # more than the socket buffers hold
+    world.anon_write("pub/slow.bin", b"s" * size)
+    server = ftpd("-t", "1")
+    ftp = server.anon()
+    ftp.voidcmd("TYPE I")
+    data = _pasv_socket(ftp)
+    resp = ftp.sendcmd("RETR pub/slow.bin")
+    assert resp.startswith("150 "), resp
+    time.sleep(2.5)                  # the transfer waits on us, past -t 1
+    got = len(recv_all(data, limit=size))
+    data.close()
+    assert got == size
+    assert ftp.voidresp().startswith("226 ")
+    assert ftp.sendcmd("NOOP").startswith("200 ")
+
+
+def test_abor_behind_a_held_command(ftpd, world):
+    """A command sent during a transfer used to stop the server from
+    reading further, so a later ABOR was not seen until the end."""
+    world.anon_write("pub/large.bin", b"L" * (64 * 1024 * 1024))
+    server = ftpd()
+    ftp = server.anon()
+    ftp.voidcmd("TYPE I")
+    data = _pasv_socket(ftp)
+    assert ftp.sendcmd("RETR pub/large.bin").startswith("150 ")
+    data.recv(65536)
+    # NOOP is held until the transfer ends; ABOR must still act now.
+    ftp.sock.sendall(b"NOOP\r\nABOR\r\n")
+    start = time.monotonic()
+    first = ftp.getline()
+    assert first.startswith("426"), first
+    assert ftp.getline().startswith("226"), "ABOR reply"
+    assert time.monotonic() - start < 1.0
+    # The held NOOP runs afterwards.
+    assert ftp.getline().startswith("200"), "held NOOP"
+    data.close()
+    assert ftp.sendcmd("PWD").startswith("257")
