@@ -52,6 +52,7 @@ struct mon_sess {
 	struct ev_timer		 delay;
 	int			 failures;
 	int			 logged_in;
+	int			 hashing;	/* holds a digest slot */
 	struct sockaddr_storage	 peer, local;
 	socklen_t		 peerlen, locallen;
 	char			 ip[64];
@@ -61,6 +62,7 @@ struct mon_sess {
 
 static struct mon_sess	*sessions;
 static unsigned		 nsessions;
+static unsigned		 nhashing;	/* digests running, all sessions */
 static struct ev_loop	*mon_loop;
 
 static void	sess_end(struct mon_sess *, const char *why);
@@ -110,6 +112,8 @@ sess_end(struct mon_sess *s, const char *why)
 		plat_wtmp_logout(line);
 	}
 	ev_timer_stop(mon_loop, &s->delay);
+	if (s->hashing)
+		nhashing--;
 	if (s->chan != -1) {
 		ev_io_stop(mon_loop, &s->io);
 		close(s->chan);
@@ -387,6 +391,31 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		    m.rein.pending_len > sizeof(m.rein.pending))
 			break;
 		rein(s, &m.rein, fd);
+		return;
+	case MON_REQ_HASH_BEGIN:
+		if (s->state != S_SESSION || fd != -1 || len != sizeof(m.empty) ||
+		    s->hashing)
+			break;
+		{
+			struct mon_errno ans = { 0 };
+
+			/* One digest per core at a time, over all sessions. */
+			if (nhashing >= opts.hash_max)
+				ans.err = EBUSY;
+			else {
+				s->hashing = 1;
+				nhashing++;
+			}
+			sess_send(s, s->chan, MON_ANS_HASH_BEGIN, &ans,
+			    sizeof(ans), -1);
+		}
+		return;
+	case MON_REQ_HASH_END:
+		if (s->state != S_SESSION || fd != -1 || len != sizeof(m.empty) ||
+		    !s->hashing)
+			break;
+		s->hashing = 0;
+		nhashing--;
 		return;
 	case MON_REQ_DATA_SOCKET:
 		if (s->state != S_SESSION || fd != -1 || len != sizeof(m.empty))

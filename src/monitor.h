@@ -41,5 +41,7 @@ int	 mon_login(const char *user, const char *pass, const char *host,
 	    struct mon_login_fail *fail);
 int	 mon_data_socket(int *fd);
 int	 mon_rein(const void *pending, size_t len, int reply);
+int	 mon_hash_begin(void);		/* 0, or -1 (EBUSY: try later) */
+void	 mon_hash_end(void);
 
 #endif

@@ -40,6 +40,9 @@ opts_defaults(struct opts *o)
 	o->pasv_max = 65535;
 	o->login_delay_ms = 1000;
 	o->data_timeout = 300;
+	/* One digest per core: HASH cannot take the whole machine. */
+	o->hash_max = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
+	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN) : 1;
 }
 
 static int
@@ -128,6 +131,10 @@ opts_set(struct opts *o, const char *kv, char *err, size_t errsize)
 		if (parse_uint(val, 86400, &n) == -1 || n < 1)
 			goto bad;
 		o->data_timeout = (unsigned)n;
+	} else if (strcmp(key, "hash_max") == 0) {
+		if (parse_uint(val, 1024, &n) == -1 || n < 1)
+			goto bad;
+		o->hash_max = (unsigned)n;
 	} else if (strcmp(key, "max_sessions") == 0) {
 		if (parse_uint(val, 1000000, &n) == -1)
 			goto bad;

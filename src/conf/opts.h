@@ -68,6 +68,7 @@ struct opts {
 	unsigned	 login_delay_ms;
 	unsigned	 data_timeout;		/* seconds */
 	unsigned	 max_sessions;
+	unsigned	 hash_max;		/* digests at once, all sessions */
 
 	char		 unknown_flags[16];	/* logged once logging is up */
 };

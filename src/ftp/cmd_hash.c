@@ -18,6 +18,7 @@
 #include "data/digest.h"
 #include "ftp/cmds.h"
 #include "ftp/path.h"
+#include "monitor.h"
 #include "session.h"
 
 #define HASH_SLICE	(4 * 1024 * 1024)	/* bytes per event-loop turn */
@@ -64,8 +65,10 @@ void
 hash_cleanup(void)
 {
 	digest_job_abort(&h.job);
-	if (h.fd != -1)
+	if (h.fd != -1) {
 		close(h.fd);
+		mon_hash_end();
+	}
 	h.fd = -1;
 }
 
@@ -122,8 +125,15 @@ hash_start(struct str name, enum digest_alg alg, enum hash_style style,
 	}
 	if (path_expand(str_trim(name), h.name, sizeof(h.name)) == -1)
 		return;
+	/* A slot from the monitor: digests over all sessions are capped. */
+	if (mon_hash_begin() == -1) {
+		(void)ctl_reply(&sess.ctl, 450, "Too many digests in progress; "
+		    "try again later.");
+		return;
+	}
 	if ((h.fd = open(h.name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		session_reply_errno(550, h.name, errno);
+		mon_hash_end();
 		return;
 	}
 	if (fstat(h.fd, &st) == -1 || !S_ISREG(st.st_mode)) {

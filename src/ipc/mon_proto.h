@@ -33,6 +33,10 @@ enum mon_type {
 	MON_ANS_DATA_SOCKET,	/* struct mon_errno + socket fd if err==0 */
 	/* session -> monitor: log out, start a new pre-login */
 	MON_REQ_REIN,		/* struct mon_rein + control fd */
+	/* session -> monitor: a digest may start / has ended (global cap) */
+	MON_REQ_HASH_BEGIN,	/* struct mon_empty */
+	MON_ANS_HASH_BEGIN,	/* struct mon_errno: 0 or EBUSY */
+	MON_REQ_HASH_END,	/* struct mon_empty, no answer */
 	MON_TYPE_MAX
 };
 

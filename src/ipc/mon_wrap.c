@@ -111,6 +111,30 @@ mon_data_socket(int *fd)
 }
 
 int
+mon_hash_begin(void)
+{
+	struct mon_empty req = { 0 };
+	struct mon_errno ans;
+
+	if (msg_send(FD_MON, MON_REQ_HASH_BEGIN, &req, sizeof(req), -1) == -1)
+		_exit(1);
+	expect(MON_ANS_HASH_BEGIN, &ans, sizeof(ans), NULL);
+	if (ans.err != 0) {
+		errno = ans.err;
+		return -1;
+	}
+	return 0;
+}
+
+void
+mon_hash_end(void)
+{
+	struct mon_empty req = { 0 };
+
+	(void)msg_send(FD_MON, MON_REQ_HASH_END, &req, sizeof(req), -1);
+}
+
+int
 mon_rein(const void *pending, size_t len, int reply)
 {
 	static struct mon_rein m;

@@ -17,35 +17,35 @@
  * session in the importing process's cache, put there by the import.
  *
  * Which session did a data connection resume?  Not a session ID
- * question: in TLS 1.3 a resumed session's ID is the client's random
- * legacy_session_id, never the control session's, and a TLS 1.2 ticket
- * resumption echoes whatever ID the client chose.  Nor, in TLS 1.3, a
- * master key question: each ticket carries its own PSK derived from the
- * resumption master secret and the ticket's nonce, so the PSK of a
- * session resumed from the first of two tickets differs from the
- * control session's current one, and a ticket issued on a data
- * connection (clients that use a ticket once, such as recent curl and
- * rustls, need those) descends from that connection's secret, not the
- * control connection's.  What every session of the control
- * connection's lineage does share is its session ID context: a random
- * per-control-connection token that OpenSSL copies into every session
- * and ticket made on a connection carrying it.  So:
+ * question: a TLS 1.3 resumption gets a new session ID, and a TLS 1.2
+ * ticket session has an empty ID on the server, the resumed one taking
+ * whatever ID the client sent.  Nor, in TLS 1.3, a master key one: a
+ * TLS 1.3 session's "master key" is the PSK of one ticket, derived from
+ * the resumption master secret and that ticket's nonce, and OpenSSL
+ * overwrites it with each ticket it issues, so neither the control
+ * session's current value nor a resumed connection's (which has issued
+ * fresh tickets by the end of its handshake) is a stable fingerprint;
+ * and tickets issued on data connections, which clients that use a
+ * ticket only once (recent curl, rustls) need, descend from the data
+ * connection's secret.  In TLS 1.2 the master secret does survive every
+ * resumption.  What every session of the control connection's lineage
+ * shares is its session ID context, copied by OpenSSL into each session
+ * and ticket made on a connection that carries it.  So:
  *   - a control connection gets a fresh random 32-byte context;
- *   - data connections of that session carry the same context, and with
- *     TLS_F_REQUIRE_REUSE a certificate callback, which OpenSSL calls
- *     only for full handshakes, aborts any handshake that does not
- *     resume: nobody completes a full handshake under the context, so
- *     every session bearing it was obtained by proving the control
- *     connection's secrets (by induction over resumptions);
- *   - after the handshake, tls_reuse_check() requires "resumed" and
- *     the context; OpenSSL enforces the context itself for TLS 1.2
- *     (cache and ticket) but not for TLS 1.3 tickets, where the check
- *     is what refuses a sibling connection's ticket;
- *   - for TLS 1.2, where a resumed session keeps its master secret, the
- *     master key fingerprint (SHA-256) must equal the control
- *     session's as well.
- * Per-connection ticket keys make foreign tickets undecryptable in the
- * first place; the checks above hold even without them.
+ *   - its data connections carry the same context, and OpenSSL resumes
+ *     only sessions bearing it (for TLS 1.3 tickets too, in
+ *     ssl_get_prev_session()); anything else becomes a full handshake;
+ *   - with TLS_F_REQUIRE_REUSE a certificate callback, which OpenSSL
+ *     calls only for full handshakes, aborts those: nobody completes a
+ *     full handshake under the context, so every session bearing it was
+ *     obtained by proving the control connection's secrets (by
+ *     induction over resumptions), and no attacker gets a ticket;
+ *   - after the handshake tls_reuse_check() requires "resumed" and the
+ *     context again (not trusting one OpenSSL code path alone), and for
+ *     TLS 1.2 a master key fingerprint (SHA-256) equal to the control
+ *     session's.
+ * Per-connection ticket keys make other connections' tickets
+ * undecryptable in the first place; the checks above hold without them.
  *
  * No read-ahead: OpenSSL never reads past the record it needs, so no
  * byte meant for another owner of the socket is swallowed.
@@ -69,6 +69,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "buf.h"
 #include "str.h"
@@ -104,6 +105,8 @@ struct tls_parent {
 	int	 version;
 	int	 have_fp;		/* TLS 1.2: the master key matters */
 	uint8_t	 fp[SHA256_DIGEST_LENGTH];
+	size_t	 derlen;		/* TLS 1.2: the session, to recache */
+	uint8_t	 der[TLS_SESSION_MAX];
 };
 
 static const char reuse_reason[] =
@@ -111,6 +114,7 @@ static const char reuse_reason[] =
 
 static void	set_reason(struct tls_conn *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+static int	recache(struct tls_server *, const struct tls_parent *);
 
 /* A log line may be cut short; it still says what happened. */
 static void
@@ -351,9 +355,16 @@ tls_server_new(const struct tls_config *conf, char *err, size_t errsize)
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, conf->key_file,
 	    SSL_FILETYPE_PEM) != 1) {
-		openssl_reason(why, sizeof(why));
-		(void)cstr_printf(err, errsize, "cannot load private key %s: "
-		    "%s", conf->key_file, why);
+		if (ERR_GET_REASON(ERR_peek_error()) ==
+		    X509_R_KEY_VALUES_MISMATCH)
+			(void)cstr_printf(err, errsize, "private key %s does "
+			    "not match certificate %s", conf->key_file,
+			    conf->cert_file);
+		else {
+			openssl_reason(why, sizeof(why));
+			(void)cstr_printf(err, errsize, "cannot load private "
+			    "key %s: %s", conf->key_file, why);
+		}
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
@@ -430,6 +441,8 @@ tls_conn_new(struct tls_server *srv, int fd, const struct tls_parent *parent,
 	    sizeof(c->sid_ctx)) != 1)
 		goto fail;
 	if (parent != NULL) {
+		if (recache(srv, parent) == -1)
+			goto fail;
 		/*
 		 * One fresh ticket per data connection: enough for clients
 		 * that use each ticket once, no more for those that keep
@@ -718,6 +731,34 @@ master_fp(const SSL_SESSION *sess, uint8_t fp[SHA256_DIGEST_LENGTH])
 }
 
 /*
+ * Put a fresh copy of the TLS 1.2 control session into srv's cache, for
+ * clients that resume by session ID rather than ticket.  Done at import
+ * and again before each data connection: OpenSSL drops a session from
+ * the cache when a connection using it fails (an aborted transfer, an
+ * upload cut without close_notify), and that must not cost the later
+ * data connections of the same control connection their resumption.
+ */
+static int
+recache(struct tls_server *srv, const struct tls_parent *p)
+{
+	SSL_SESSION *sess;
+	int r;
+
+	if (p->derlen == 0)
+		return 0;
+	if ((sess = tls_session_deserialize(p->der, p->derlen)) == NULL)
+		return -1;
+	/* 1 also when it replaces an entry with the same ID. */
+	r = SSL_CTX_add_session(srv->ctx, sess);
+	SSL_SESSION_free(sess);
+	if (r != 1) {
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Blob: "FTPDTLS1", version (2 bytes, big-endian), session ID context,
  * ticket keys, DER length (2 bytes), DER session.
  */
@@ -775,7 +816,7 @@ tls_handoff_import(struct tls_server *srv, const uint8_t *in, size_t len,
 	SSL_SESSION *sess = NULL;
 	const unsigned char *ctx;
 	const uint8_t *keys, *der;
-	unsigned int ctxlen;
+	unsigned int ctxlen, idlen;
 	size_t derlen;
 	int version;
 
@@ -822,8 +863,12 @@ tls_handoff_import(struct tls_server *srv, const uint8_t *in, size_t len,
 			goto fail;
 		}
 		p->have_fp = 1;
-		/* For clients that resume by session ID, not ticket. */
-		if (SSL_CTX_add_session(srv->ctx, sess) != 1) {
+		/* A ticket-only session has no ID to be looked up by. */
+		if (SSL_SESSION_get_id(sess, &idlen) != NULL && idlen > 0) {
+			memcpy(p->der, der, derlen);
+			p->derlen = derlen;
+		}
+		if (recache(srv, p) == -1) {
 			(void)cstr_copy(err, errsize, "TLS handoff: cannot "
 			    "cache the session");
 			goto fail;
