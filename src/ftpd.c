@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/classconf.h"
 #include "conf/opts.h"
 #include "data/digest.h"
 #include "ipc/role.h"
@@ -79,6 +80,9 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	if (role_check_empty_dir(opts.empty_dir, err, sizeof(err)) == -1)
+		goto fail;
+	/* A malformed ftpd.conf stops the server, naming file and line. */
+	if (classconf_load(err, sizeof(err)) == -1)
 		goto fail;
 
 	if (opts.mode == MODE_INETD)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/classconf.h"
 #include "conf/opts.h"
 #include "conf/vhost.h"
 #include "ev.h"
@@ -118,6 +119,16 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 	/* Files (ftpusers, ftpchroot, banners) are read per connection. */
 	log_reopen();
 	load_vhosts();
+	{
+		char err[512];
+
+		/* A bad line keeps the configuration that is running. */
+		if (classconf_load(err, sizeof(err)) == -1) {
+			log_msg(LOG_ERR, "%s; keeping the old configuration",
+			    err);
+			return;
+		}
+	}
 	log_msg(LOG_INFO, "SIGHUP: reloaded configuration");
 }
 

@@ -15,6 +15,7 @@
 
 #include "auth/auth.h"
 #include "auth/idmap.h"
+#include "conf/classconf.h"
 #include "conf/opts.h"
 #include "conf/vhost.h"
 #include "ftp/ftp.h"
@@ -57,6 +58,9 @@ refused(const char *user, const char *why)
 	finish(MON_RESULT_REFUSED, "530 Login incorrect.");
 }
 
+/* The ftpusers class field of an "allow" line, for ftpd.conf. */
+static char	user_class[FTPLIST_CLASS_MAX];
+
 /* Is the user (or, for guests, either anonymous name) denied? */
 static int
 denied(const char *user, gid_t gid, int guest)
@@ -80,8 +84,32 @@ denied(const char *user, gid_t gid, int guest)
 		}
 		if (m.matched && !m.allow)
 			return 1;
+		if (m.matched && m.class_name[0] != '\0')
+			(void)cstr_copy(user_class, sizeof(user_class),
+			    m.class_name);
 	}
 	return 0;
+}
+
+/*
+ * Tell the monitor, and wait for its word: the class may be full
+ * (ftpd.conf "limit"), in which case the monitor answers the client.
+ */
+static void
+report_ok(const struct class_settings *cls)
+{
+	struct mon_errno ack;
+	uint32_t type;
+	size_t len;
+	int fd;
+
+	res.kind = MON_RESULT_OK;
+	(void)cstr_copy(res.class_name, sizeof(res.class_name), cls->name);
+	res.limit = cls->limit;
+	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1 ||
+	    msg_recv(FD_MON, &type, &ack, sizeof(ack), &len, &fd) != 1 ||
+	    type != MON_ANS_RESULT || len != sizeof(ack) || ack.err != 0)
+		_exit(0);
 }
 
 /* Split dir at "/./" into the chroot and the start directory. */
@@ -103,6 +131,7 @@ login_guest(struct mon_login *req)
 
 	const char *anon = vh != NULL && vh->user[0] ? vh->user :
 	    opts.anon_user;
+	static struct class_settings cls;
 	struct login_info li;
 	int statfd = -1;
 
@@ -155,9 +184,8 @@ login_guest(struct mon_login *req)
 	res.guest = 1;
 	res.chrooted = 1;
 	(void)cstr_copy(res.user, sizeof(res.user), req->user);
-	res.kind = MON_RESULT_OK;
-	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
-		_exit(1);
+	classconf_get("guest", FTPDCONF_GUEST, &cls);
+	report_ok(&cls);
 	fell_back = role_enter_user(NULL, &id, root, start);
 	memset(&li, 0, sizeof(li));
 	li.res = &res;
@@ -166,8 +194,9 @@ login_guest(struct mon_login *req)
 	li.fell_back = fell_back;
 	li.home = start;
 	li.ident = ident;
-	li.motd = vh != NULL && vh->motd[0] ? vh->motd : opts.motd;
+	li.motd = vh != NULL && vh->motd[0] ? vh->motd : cls.motd;
 	li.statfd = statfd;
+	li.cls = &cls;
 	session_main(&li);
 }
 
@@ -183,6 +212,8 @@ login_real(struct mon_login *req)
 	struct passwd *pw;
 	enum auth_res ar;
 	struct login_info li;
+	static struct class_settings cls;
+	char expanded[FTPDCONF_PATH_MAX];
 	int chrooted, fell_back;
 
 	if ((pw = getpwnam(req->user)) == NULL) {
@@ -233,6 +264,32 @@ login_real(struct mon_login *req)
 		(void)cstr_copy(start, sizeof(start), home);
 	}
 
+	/*
+	 * ftpd.conf: the class is the ftpusers class field, else the kind
+	 * of login.  A class of type CHROOT (or GUEST) jails a user whom
+	 * ftpchroot did not; ftpchroot always jails.  chroot and homedir
+	 * formats give the directories.
+	 */
+	classconf_get(user_class[0] ? user_class : chrooted ? "chroot" :
+	    "real", chrooted ? FTPDCONF_CHROOT : FTPDCONF_REAL, &cls);
+	if (!chrooted && cls.type != FTPDCONF_REAL) {
+		chrooted = 1;
+		split_root(home, root, sizeof(root), start, sizeof(start), name);
+	}
+	if (chrooted && cls.chroot[0] != '\0') {
+		if (ftpdconf_format(cls.chroot, cls.name, home, name, expanded,
+		    sizeof(expanded)) == -1)
+			refused(name, "ftpd.conf chroot format");
+		split_root(expanded, root, sizeof(root), start, sizeof(start),
+		    name);
+	}
+	if (cls.homedir[0] != '\0') {
+		if (ftpdconf_format(cls.homedir, cls.name, home, name, expanded,
+		    sizeof(expanded)) == -1)
+			refused(name, "ftpd.conf homedir format");
+		(void)cstr_copy(start, sizeof(start), expanded);
+	}
+
 	/* Owner names for listings: read now, outside any jail. */
 	if ((ids = idmap_new()) == NULL ||
 	    idmap_load_files(ids, opts.passwd_file, opts.group_file) == -1)
@@ -253,9 +310,7 @@ login_real(struct mon_login *req)
 	res.guest = 0;
 	res.chrooted = (uint32_t)chrooted;
 	(void)cstr_copy(res.user, sizeof(res.user), name);
-	res.kind = MON_RESULT_OK;
-	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1)
-		_exit(1);
+	report_ok(&cls);
 	fell_back = role_enter_user(name, &id, chrooted ? root : NULL, start);
 	memset(&li, 0, sizeof(li));
 	li.res = &res;
@@ -264,8 +319,9 @@ login_real(struct mon_login *req)
 	li.fell_back = fell_back;
 	li.home = chrooted ? start : home;
 	li.ids = ids;
-	li.motd = vh != NULL && vh->motd[0] ? vh->motd : opts.motd;
+	li.motd = vh != NULL && vh->motd[0] ? vh->motd : cls.motd;
 	li.statfd = -1;
+	li.cls = &cls;
 	session_main(&li);
 }
 

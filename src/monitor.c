@@ -57,6 +57,7 @@ struct mon_sess {
 	socklen_t		 peerlen, locallen;
 	char			 ip[64];
 	char			 user[MON_USER_MAX];
+	char			 class_name[64];
 	struct mon_login_fail	 pending_fail;
 };
 
@@ -161,6 +162,19 @@ sess_send(struct mon_sess *s, int chan, uint32_t type, const void *body,
 		sess_end(s, "monitor channel write failed");
 }
 
+/* Logged-in sessions of a class (ftpd.conf "limit"). */
+static unsigned
+class_count(const char *name)
+{
+	struct mon_sess *s;
+	unsigned n = 0;
+
+	for (s = sessions; s != NULL; s = s->next)
+		if (s->state == S_SESSION && strcmp(s->class_name, name) == 0)
+			n++;
+	return n;
+}
+
 static void
 fail_now(struct ev_loop *l, struct ev_timer *t)
 {
@@ -232,7 +246,8 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	}
 	if (type != MON_REQ_RESULT || len != sizeof(m.res) ||
 	    !msg_str_ok(m.res.user, sizeof(m.res.user)) ||
-	    !msg_str_ok(m.res.text, sizeof(m.res.text))) {
+	    !msg_str_ok(m.res.text, sizeof(m.res.text)) ||
+	    !msg_str_ok(m.res.class_name, sizeof(m.res.class_name))) {
 		sess_end(s, "malformed message from login worker");
 		return;
 	}
@@ -244,12 +259,41 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		login_failed(s, &m.res);
 		return;
 	}
+	/* ftpd.conf "limit": the class may be full. */
+	{
+		struct mon_errno ack = { 0 };
+
+		if (m.res.limit >= 0 &&
+		    class_count(m.res.class_name) >= (unsigned)m.res.limit)
+			ack.err = EUSERS;
+		if (msg_send(s->wchan, MON_ANS_RESULT, &ack, sizeof(ack),
+		    -1) == -1 || ack.err != 0) {
+			struct mon_result full;
+
+			memset(&full, 0, sizeof(full));
+			(void)cstr_printf(full.text, sizeof(full.text), "530 Too "
+			    "many users in class %s; try again later.",
+			    m.res.class_name);
+			log_msg(LOG_NOTICE, "login of %s from %s refused: class "
+			    "%s is full", m.res.user, s->ip, m.res.class_name);
+			ev_io_stop(mon_loop, &s->wio);
+			close(s->wchan);
+			s->wchan = -1;
+			if (s->worker > 0)
+				(void)kill(s->worker, SIGKILL);
+			s->worker = 0;
+			login_failed(s, &full);
+			return;
+		}
+	}
 	/* Success: the worker is now the session; the pre-login ends. */
 	{
 		struct mon_empty ok = { 0 };
 
 		(void)msg_send(s->chan, MON_ANS_LOGIN_OK, &ok, sizeof(ok), -1);
 	}
+	(void)cstr_copy(s->class_name, sizeof(s->class_name),
+	    m.res.class_name);
 	ev_io_stop(mon_loop, &s->io);
 	close(s->chan);
 	ev_io_stop(mon_loop, &s->wio);

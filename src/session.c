@@ -6,6 +6,7 @@
  * idle and data timers, and SIGTERM.
  */
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -51,6 +52,13 @@ session_rein(const void *pending, size_t len, int reply)
 	}
 	/* The monitor owns the connection now; leave without a word. */
 	_exit(0);
+}
+
+int
+session_guest_modify(void)
+{
+	return sess.cls.modify == 1 || (sess.cls.modify == -1 &&
+	    opts.guest_modify);
 }
 
 void
@@ -130,7 +138,12 @@ dispatch(struct str line)
 		    c->verb);
 		goto out;
 	}
-	if ((c->flags & CMD_WRITE) && opts.read_only) {
+	/*
+	 * -r refuses every change; ftpd.conf "upload off" too, and
+	 * "modify off" every change but storing files.
+	 */
+	if ((c->flags & CMD_WRITE) && (opts.read_only || sess.cls.upload == 0 ||
+	    (sess.cls.modify == 0 && !(c->flags & CMD_UPLOAD)))) {
 		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
 		goto out;
 	}
@@ -246,7 +259,8 @@ session_main(const struct login_info *li)
 	sess.statfd = li->statfd;
 	sess.guest = (int)r->guest;
 	sess.chrooted = (int)r->chrooted;
-	sess.idle_timeout = opts.idle_timeout;
+	sess.cls = *li->cls;
+	sess.idle_timeout = sess.cls.timeout;
 	(void)cstr_copy(sess.user, sizeof(sess.user), r->user);
 	(void)cstr_copy(sess.home, sizeof(sess.home),
 	    li->fell_back ? "/" : li->home);
@@ -260,8 +274,16 @@ session_main(const struct login_info *li)
 	    getsockname(FD_CTL, (struct sockaddr *)&sess.ctl_local,
 	    &sess.ctl_locallen) == -1)
 		_exit(0);
-	umask(opts.umask);
-	sess.umask = opts.umask;
+	umask(sess.cls.umask);
+	sess.umask = sess.cls.umask;
+	/* ftpd.conf maxfilesize: writes past it fail with EFBIG (552). */
+	if (sess.cls.maxfilesize >= 0) {
+		struct rlimit rl;
+
+		rl.rlim_cur = rl.rlim_max = (rlim_t)sess.cls.maxfilesize;
+		(void)signal(SIGXFSZ, SIG_IGN);
+		(void)setrlimit(RLIMIT_FSIZE, &rl);
+	}
 	/* Urgent data (Telnet Synch before ABOR) stays in the stream. */
 	{
 		int one = 1;

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "conf/classconf.h"
 #include "data/ascii.h"
 #include "ev.h"
 #include "ftp/ctl.h"
@@ -62,6 +63,7 @@ struct sess {
 	char			 ip[64];
 	struct idmap		*ids;
 	int			 statfd;	/* -S: guest downloads */
+	struct class_settings	 cls;		/* ftpd.conf class */
 
 	int			 type_ascii;
 	mode_t			 umask;
@@ -96,12 +98,15 @@ struct login_info {
 	struct idmap		*ids;		/* names for listings */
 	const char		*motd;		/* opened after chroot */
 	int			 statfd;	/* -S log, or -1 */
+	const struct class_settings *cls;	/* ftpd.conf class */
 };
 
 /* session.c */
 void	 session_main(const struct login_info *) __attribute__((noreturn));
 void	 session_reply_errno(int code, const char *name, int err);
 void	 session_exit(int status) __attribute__((noreturn));
+/* May this guest change existing files (-m, or ftpd.conf modify)? */
+int	 session_guest_modify(void);
 /* Log out and hand the connection to a new pre-login process. */
 void	 session_rein(const void *pending, size_t len, int reply)
 	    __attribute__((noreturn));
@@ -122,6 +127,7 @@ struct cmd {
 #define CMD_ARG		0x1	/* an argument is required */
 #define CMD_NOARG	0x2	/* no argument allowed */
 #define CMD_WRITE	0x4	/* modifies the file system */
+#define CMD_UPLOAD	0x8	/* stores data: STOR APPE STOU */
 };
 const struct cmd	*cmd_lookup(struct str verb);
 

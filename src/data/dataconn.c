@@ -45,7 +45,10 @@ int
 dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 {
 	struct sockaddr_storage ss = sess.ctl_local;
-	unsigned span = opts.pasv_max - opts.pasv_min + 1, i, start;
+	/* ftpd.conf portrange for the class, else -X pasv_ports. */
+	unsigned lo = sess.cls.portmin ? sess.cls.portmin : opts.pasv_min;
+	unsigned hi = sess.cls.portmin ? sess.cls.portmax : opts.pasv_max;
+	unsigned span = hi - lo + 1, i, start;
 	int fd;
 
 	dc_close();
@@ -56,7 +59,7 @@ dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 	/* Start at a random port and walk the range once. */
 	start = arc4random_uniform(span);
 	for (i = 0; i < span; i++) {
-		(void)addr_set_port(&ss, (uint16_t)(opts.pasv_min + (start + i) % span));
+		(void)addr_set_port(&ss, (uint16_t)(lo + (start + i) % span));
 		if (bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == 0)
 			break;
 		if (errno != EADDRINUSE) {
@@ -86,7 +89,7 @@ dc_port_check(struct sockaddr_storage *ss, socklen_t *len)
 	/* Reach it from a socket of the control connection's family. */
 	if (addr_fit(ss, len, &sess.ctl_local) != ADDR_OK)
 		return -3;
-	if (opts.no_port_check)
+	if (!sess.cls.checkportcmd)
 		return 0;
 	/* No FTP bounce: the client itself, an unprivileged port. */
 	if (addr_port(ss) < 1024 || !addr_same_host(ss, &sess.ctl_peer))

@@ -112,7 +112,7 @@ cmd_rmd(struct str arg)
 
 	if (arg_path(arg, path, sizeof(path)) == -1)
 		return;
-	if (sess.guest && !opts.guest_modify) {
+	if (sess.guest && !session_guest_modify()) {
 		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
 		return;
 	}
@@ -132,7 +132,7 @@ cmd_dele(struct str arg)
 	if (arg_path(arg, path, sizeof(path)) == -1)
 		return;
 	/* Guests may not delete (files or directories) unless -m. */
-	if (sess.guest && !opts.guest_modify) {
+	if (sess.guest && !session_guest_modify()) {
 		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
 		return;
 	}
@@ -149,7 +149,7 @@ cmd_rnfr(struct str arg)
 {
 	struct stat st;
 
-	if (sess.guest && !opts.guest_modify) {
+	if (sess.guest && !session_guest_modify()) {
 		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
 		return;
 	}
@@ -309,7 +309,7 @@ cmd_mfmt(struct str arg)
 	}
 	if (arg_path(name, path, sizeof(path)) == -1)
 		return;
-	if (sess.guest && !opts.guest_modify) {
+	if (sess.guest && !session_guest_modify()) {
 		(void)ctl_reply(&sess.ctl, 550, "Operation not permitted.");
 		return;
 	}

@@ -34,10 +34,11 @@ who_am_i(struct mlsx_user *u, gid_t *groups, size_t ngmax)
 	u->groups = groups;
 	u->ngroups = n > 0 ? (size_t)n : 0;
 	u->guest = sess.guest;
-	u->guest_modify = opts.guest_modify;
+	u->guest_modify = session_guest_modify();
 	u->no_mkdir = sess.guest && opts.guest_no_mkdir;
 	u->no_retr = opts.no_retr || (sess.guest && opts.guest_no_retr);
-	u->read_only = opts.read_only;
+	u->read_only = opts.read_only || sess.cls.upload == 0 ||
+	    sess.cls.modify == 0;
 }
 
 int

@@ -40,6 +40,10 @@ site_umask(struct str arg)
 		    (unsigned)old);
 		return;
 	}
+	if (sess.cls.modify == 0) {
+		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
+		return;
+	}
 	if (parse_mode(arg, &m) == -1) {
 		(void)ctl_reply(&sess.ctl, 501, "Bad UMASK value.");
 		return;
@@ -57,7 +61,7 @@ site_chmod(struct str arg)
 	char path[PATH_MAX];
 	mode_t m;
 
-	if (opts.read_only) {
+	if (opts.read_only || sess.cls.modify == 0 || sess.cls.upload == 0) {
 		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
 		return;
 	}
@@ -89,13 +93,13 @@ site_idle(struct str arg)
 
 	if (str_empty(arg)) {
 		(void)ctl_reply(&sess.ctl, 200, "Current IDLE time limit is %d "
-		    "seconds; max %d.", sess.idle_timeout, opts.max_timeout);
+		    "seconds; max %d.", sess.idle_timeout, sess.cls.maxtimeout);
 		return;
 	}
 	if (str_to_u64(str_trim(arg), 1000000, &n) == -1 || n < 30 ||
-	    n > (uint64_t)opts.max_timeout) {
+	    n > (uint64_t)sess.cls.maxtimeout) {
 		(void)ctl_reply(&sess.ctl, 501, "Maximum IDLE time must be "
-		    "between 30 and %d seconds.", opts.max_timeout);
+		    "between 30 and %d seconds.", sess.cls.maxtimeout);
 		return;
 	}
 	sess.idle_timeout = (int)n;

@@ -114,10 +114,21 @@ passive(int code, fmt_fn *fmt)
 	socklen_t len = sizeof(ss);
 	int r;
 
+	if (!sess.cls.passive) {
+		(void)ctl_reply(&sess.ctl, 502, "Passive mode is disabled.");
+		return;
+	}
 	if (dc_pasv(&ss, &len) == -1) {
 		(void)ctl_reply(&sess.ctl, 425, "Can't open passive "
 		    "connection: %s.", strerror(errno));
 		return;
+	}
+	/* ftpd.conf advertise: the address a client behind NAT must use. */
+	if (sess.cls.have_advertise && fmt != addr_fmt_epsv) {
+		uint16_t port = addr_port(&ss);
+
+		ss = sess.cls.advertise;
+		(void)addr_set_port(&ss, port);
 	}
 	if ((r = fmt(&b, &ss)) != 0) {
 		dc_close();
@@ -209,7 +220,7 @@ active(const char *cmd, parse_fn *parse, struct str arg)
 	}
 	/* The data connection must be of the client's own family. */
 	if (addr_net_prt(&ss) != addr_net_prt(&sess.ctl_peer) &&
-	    !opts.no_port_check) {
+	    sess.cls.checkportcmd) {
 		(void)ctl_reply(&sess.ctl, 522, "Network protocol not "
 		    "supported, use (%d)", addr_net_prt(&sess.ctl_peer));
 		return;
@@ -340,7 +351,12 @@ store(struct str arg, int append, int unique)
 
 	if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
-	if (sess.guest && !opts.guest_modify) {
+	if (sess.cls.sanenames && !classconf_sane_name(path)) {
+		(void)ctl_reply(&sess.ctl, 553, "%s: file name not allowed.",
+		    path);
+		return;
+	}
+	if (sess.guest && !session_guest_modify()) {
 		/* Guests never overwrite, append to, or resume a file. */
 		if (append) {
 			(void)ctl_reply(&sess.ctl, 550, "Appending to existing "

@@ -37,6 +37,8 @@ enum mon_type {
 	MON_REQ_HASH_BEGIN,	/* struct mon_empty */
 	MON_ANS_HASH_BEGIN,	/* struct mon_errno: 0 or EBUSY */
 	MON_REQ_HASH_END,	/* struct mon_empty, no answer */
+	/* monitor -> login worker: go on, or the class is full */
+	MON_ANS_RESULT,		/* struct mon_errno: 0 or EUSERS */
 	MON_TYPE_MAX
 };
 
@@ -83,6 +85,8 @@ struct mon_result {
 	uint32_t	chrooted;
 	char		user[MON_USER_MAX];
 	char		text[MON_TEXT_MAX];	/* reply line on failure */
+	char		class_name[64];		/* ftpd.conf class */
+	int32_t		limit;			/* its session limit, -1 none */
 };
 
 struct mon_rein {

@@ -1,0 +1,124 @@
+/*
+ * classconf.c: ftpd.conf for the daemon.  See classconf.h.
+ */
+#include <netdb.h>
+#include <string.h>
+
+#include "conf/classconf.h"
+#include "conf/opts.h"
+#include "log/log.h"
+#include "str.h"
+
+static struct ftpdconf	*conf;		/* the file, or NULL: defaults */
+static struct ftpdconf	*defaults;	/* an empty file, for comparison */
+
+int
+classconf_load(char *err, size_t errsize)
+{
+	char path[OPTS_PATH + 16];
+	struct ftpdconf *c;
+
+	if (opts_confpath(&opts, "ftpd.conf", path, sizeof(path)) == -1) {
+		(void)cstr_printf(err, errsize, "ftpd.conf: path too long");
+		return -1;
+	}
+	if ((c = ftpdconf_load(path, err, errsize)) == NULL)
+		return -1;
+	if (defaults == NULL &&
+	    (defaults = ftpdconf_parse("", 0, "defaults", err, errsize)) == NULL)
+		return -1;
+	ftpdconf_free(conf);
+	conf = c;
+	return 0;
+}
+
+static void
+resolve_advertise(const char *host, struct class_settings *out)
+{
+	struct addrinfo hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;	/* PASV replies carry IPv4 only */
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0) {
+		log_msg(LOG_WARNING, "ftpd.conf advertise %s: cannot resolve",
+		    host);
+		return;
+	}
+	if (res->ai_addrlen <= sizeof(out->advertise)) {
+		memcpy(&out->advertise, res->ai_addr, res->ai_addrlen);
+		out->have_advertise = 1;
+	}
+	freeaddrinfo(res);
+}
+
+void
+classconf_get(const char *classname, enum ftpdconf_type deftype,
+    struct class_settings *out)
+{
+	struct ftpdconf_class c, d;
+
+	memset(out, 0, sizeof(*out));
+	(void)cstr_copy(out->name, sizeof(out->name), classname);
+	if (ftpdconf_resolve(defaults, classname, deftype, &d) == -1 ||
+	    ftpdconf_resolve(conf != NULL ? conf : defaults, classname,
+	    deftype, &c) == -1) {
+		/* Unusable name: the flags alone, as without ftpd.conf. */
+		memset(&c, 0, sizeof(c));
+		memset(&d, 0, sizeof(d));
+		c.type = d.type = deftype;
+		c.limit = d.limit = -1;
+		c.maxfilesize = d.maxfilesize = -1;
+	}
+	out->type = c.type;
+	/* What the file changes wins; what it leaves alone, the flags. */
+	out->timeout = c.timeout != d.timeout ? c.timeout : opts.idle_timeout;
+	out->maxtimeout = c.maxtimeout != d.maxtimeout ? c.maxtimeout :
+	    opts.max_timeout;
+	if (out->timeout > out->maxtimeout)
+		out->maxtimeout = out->timeout;
+	out->umask = c.umask != d.umask ? c.umask : opts.umask;
+	out->modify = c.modify != d.modify ? c.modify : -1;
+	out->upload = c.upload != d.upload ? c.upload : -1;
+	out->passive = c.passive;
+	out->checkportcmd = c.checkportcmd != d.checkportcmd ?
+	    c.checkportcmd : !opts.no_port_check;
+	out->portmin = (unsigned)c.portmin;
+	out->portmax = (unsigned)c.portmax;
+	out->maxfilesize = c.maxfilesize;
+	out->sanenames = c.sanenames;
+	out->limit = c.limit;
+	if (strcmp(c.motd, d.motd) != 0) {
+		/* A relative motd is in the configuration directory. */
+		if (c.motd[0] == '\0' || c.motd[0] == '/')
+			(void)cstr_copy(out->motd, sizeof(out->motd), c.motd);
+		else
+			(void)cstr_printf(out->motd, sizeof(out->motd),
+			    "%s/%s", opts.confdir, c.motd);
+	} else
+		(void)cstr_copy(out->motd, sizeof(out->motd), opts.motd);
+	(void)cstr_copy(out->chroot, sizeof(out->chroot), c.chroot);
+	(void)cstr_copy(out->homedir, sizeof(out->homedir), c.homedir);
+	if (c.advertise[0] != '\0')
+		resolve_advertise(c.advertise, out);
+}
+
+int
+classconf_sane_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base != NULL ? base + 1 : path;
+	if (base[0] == '\0' || base[0] == '.')
+		return 0;
+	for (i = 0; base[i] != '\0'; i++) {
+		char ch = base[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' ||
+		    ch == ',' || ch == '.' || ch == '_'))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,45 @@
+/*
+ * classconf: the ftpd.conf(5) settings that apply to one login, in the
+ * compact form a session keeps.  The listener loads /etc/ftpd.conf at
+ * start-up (a bad line stops it) and on SIGHUP (a bad line keeps the old
+ * configuration); every child inherits it.  A class setting that the file
+ * leaves at its default gives way to the command-line flag (-t, -T, -u,
+ * -R), so a missing ftpd.conf changes nothing.
+ */
+#ifndef FTPD_CLASSCONF_H
+#define FTPD_CLASSCONF_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <stdint.h>
+
+#include "conf/ftpdconf.h"
+
+struct class_settings {
+	char			 name[FTPDCONF_CLASS_MAX];
+	enum ftpdconf_type	 type;
+	int			 timeout, maxtimeout;
+	mode_t			 umask;
+	int			 modify, upload;	/* -1: BSD rules */
+	int			 passive;
+	int			 checkportcmd;
+	unsigned		 portmin, portmax;	/* 0: -X pasv_ports */
+	int			 have_advertise;
+	struct sockaddr_storage	 advertise;		/* PASV address */
+	int64_t			 maxfilesize;		/* -1: none */
+	int			 sanenames;
+	int			 limit;			/* -1: none */
+	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
+	char			 chroot[FTPDCONF_PATH_MAX];	/* format */
+	char			 homedir[FTPDCONF_PATH_MAX];	/* format */
+};
+
+/* Load confdir/ftpd.conf; -1 with "file:line: message" in err. */
+int	 classconf_load(char *err, size_t errsize);
+/* Resolve a login's class (resolves advertise names: call before chroot). */
+void	 classconf_get(const char *classname, enum ftpdconf_type deftype,
+	    struct class_settings *out);
+/* Is an uploaded name acceptable under sanenames? */
+int	 classconf_sane_name(const char *path);
+
+#endif
