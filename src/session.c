@@ -235,7 +235,17 @@ welcome(int fell_back, const char *motd)
 		(void)ctl_lreply(&sess.ctl, 230, " No directory! Logging in "
 		    "with home=/.");
 	/* The motd is opened here, after the chroot, as BSD does. */
-	(void)ctl_reply_file(&sess.ctl, 230, motd);
+	/*
+	 * FreeBSD reads ftpmotd; the handbook tells administrators to write
+	 * motd (NetBSD's name).  Without an ftpmotd, motd is shown.
+	 */
+	if (ctl_reply_file(&sess.ctl, 230, motd) == -1 &&
+	    strcmp(motd, opts.motd) == 0) {
+		char alt[OPTS_PATH + 8];
+
+		if (opts_confpath(&opts, "motd", alt, sizeof(alt)) == 0)
+			(void)ctl_reply_file(&sess.ctl, 230, alt);
+	}
 	if (sess.guest)
 		(void)ctl_reply(&sess.ctl, 230, "Guest login ok, access "
 		    "restrictions apply.");
