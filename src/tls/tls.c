@@ -75,7 +75,7 @@
 #include "str.h"
 #include "tls/tls.h"
 
-#define TLS_DEFAULT_TIMEOUT	86400	/* seconds a session may be resumed */
+#define TLS_DEFAULT_TIMEOUT	86400	/* seconds a session stays resumable */
 #define TLS_HOST_MAX		256
 #define HANDOFF_MAGIC		"FTPDTLS1"
 #define HANDOFF_MAGIC_LEN	8
@@ -84,28 +84,28 @@
 
 struct tls_server {
 	SSL_CTX	*ctx;
-	int	 refs;			/* creator + one per connection */
-	char	 sni_host[TLS_HOST_MAX];	/* "" if not checked */
+	int	 refs;		/* creator + one per connection */
+	char	 sni_host[TLS_HOST_MAX]; /* "" if not checked */
 };
 
 struct tls_conn {
 	SSL			*ssl;
 	struct tls_server	*srv;
 	unsigned		 flags;
-	int			 data;		/* bound to a parent */
+	int			 data;	/* bound to a parent */
 	int			 done;		/* handshake complete */
 	int			 failed;	/* fatal error seen */
 	uint8_t			 sid_ctx[TLS_SIDCTX_LEN];
-	char			 cbwhy[TLS_REASON_MAX];	/* from a callback */
+	char			 cbwhy[TLS_REASON_MAX]; /* from a callback */
 	char			 reason[TLS_REASON_MAX];
 };
 
 struct tls_parent {
 	uint8_t	 sid_ctx[TLS_SIDCTX_LEN];
 	int	 version;
-	int	 have_fp;		/* TLS 1.2: the master key matters */
+	int	 have_fp;	/* TLS 1.2: the master key matters */
 	uint8_t	 fp[SHA256_DIGEST_LENGTH];
-	size_t	 derlen;		/* TLS 1.2: the session, to recache */
+	size_t	 derlen;	/* TLS 1.2: the session, to recache */
 	uint8_t	 der[TLS_SESSION_MAX];
 };
 

@@ -31,9 +31,9 @@
 
 #include <openssl/ssl.h>
 
-#define TLS_REASON_MAX		256	/* tls_reason() text, NUL included */
-#define TLS_SESSION_MAX		2048	/* a DER-encoded SSL_SESSION */
-#define TLS_SIDCTX_LEN		32	/* per-control-connection token */
+#define TLS_REASON_MAX		256	/* tls_reason() text with its NUL */
+#define TLS_SESSION_MAX		2048	/* DER-encoded SSL_SESSION */
+#define TLS_SIDCTX_LEN		32	/* per control connection */
 #define TLS_TICKET_KEYS_LEN	80	/* name 16, HMAC 32, AES 32 */
 /* tls_handoff_export() output: fits one monitor message (MSG_MAX). */
 #define TLS_HANDOFF_MAX		(8 + 2 + TLS_SIDCTX_LEN + \
@@ -57,7 +57,7 @@ struct tls_config {
 
 /* tls_conn_new() flags */
 #define TLS_F_KTLS		0x01	/* try kernel TLS (data connections) */
-#define TLS_F_REQUIRE_REUSE	0x02	/* data: refuse a full handshake */
+#define TLS_F_REQUIRE_REUSE	0x02	/* data only: no full handshake */
 
 struct tls_server;
 struct tls_conn;

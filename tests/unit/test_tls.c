@@ -143,18 +143,20 @@ out:
 	return c;
 }
 
-/* Wait a little for either end to have something to read. */
-static void
+/* Wait a little for either end to have something to read: 0 if none. */
+static int
 settle(const struct pair *p)
 {
 	struct pollfd pfd[2];
+	int n;
 
 	pfd[0].fd = p->sfd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = p->cfd;
 	pfd[1].events = POLLIN;
-	if (poll(pfd, 2, 25) == -1 && errno != EINTR)
+	if ((n = poll(pfd, 2, 25)) == -1 && errno != EINTR)
 		perror("poll");
+	return n;
 }
 
 static int
@@ -235,7 +237,7 @@ handshake(struct pair *p)
 		if ((p->sres == TLS_DONE || p->sres == TLS_ERROR) &&
 		    (p->cok || cfail))
 			break;
-		settle(p);
+		(void)settle(p);
 	}
 	ERR_clear_error();
 }
@@ -256,9 +258,8 @@ client_read(struct pair *p, void *buf, size_t len, size_t *n)
 		if (SSL_read_ex(p->c, buf, len, n) == 1)
 			return SSL_ERROR_NONE;
 		e = SSL_get_error(p->c, 0);
-		if (e != SSL_ERROR_WANT_READ)
-			break;
-		settle(p);
+		if (e != SSL_ERROR_WANT_READ || settle(p) == 0)
+			break;		/* done, or nothing more is coming */
 	}
 	ERR_clear_error();
 	return e;
@@ -275,7 +276,7 @@ server_read(struct pair *p, void *buf, size_t len, size_t *n)
 		r = tls_read(p->s, buf, len, n);
 		if (r != TLS_WANT_READ && r != TLS_WANT_WRITE)
 			break;
-		settle(p);
+		(void)settle(p);
 	}
 	return r;
 }
@@ -353,15 +354,15 @@ static int
 script_path(char *dst, size_t size)
 {
 	static const char self[] = "unit/test_tls.c";
-	const char *env = getenv("FTPD_MAKE_CERTS");
-	size_t flen = strlen(__FILE__), slen = sizeof(self) - 1;
+	const char *env = getenv("FTPD_MAKE_CERTS"), *file = __FILE__;
+	size_t flen = strlen(file), slen = sizeof(self) - 1;
 	int n;
 
 	if (env != NULL && env[0] != '\0')
 		n = snprintf(dst, size, "%s", env);
-	else if (flen >= slen && strcmp(__FILE__ + flen - slen, self) == 0)
+	else if (flen >= slen && strcmp(file + flen - slen, self) == 0)
 		n = snprintf(dst, size, "%.*stls/make-certs.sh",
-		    (int)(flen - slen), __FILE__);
+		    (int)(flen - slen), file);
 	else
 		n = snprintf(dst, size, "tests/tls/make-certs.sh");
 	return n < 0 || (size_t)n >= size ? -1 : 0;
@@ -482,6 +483,7 @@ check_version(int maxv, int want, const char *name)
 	CHECK(has(desc, name));
 	CHECK(has(desc, "ALPN=none"));
 	CHECK(!has(desc, "resumed"));
+	CHECK(SSL_get_current_compression(p.c) == NULL);
 	pair_close(&p);
 	tls_server_free(srv);
 }
@@ -514,6 +516,44 @@ UNIT_TEST(test_old_version_refused)
 	CHECK(!p.cok);
 	CHECK(has(tls_reason(p.s), "TLS handshake failed"));
 	CHECK(has(tls_reason(p.s), "protocol"));
+	pair_close(&p);
+	tls_server_free(srv);
+}
+
+/* A TLS 1.2 client asking to renegotiate gets nowhere. */
+UNIT_TEST(test_no_renegotiation)
+{
+	struct tls_server *srv = server_new(NULL);
+	struct copts o;
+	struct pair p;
+	char buf[16];
+	size_t n;
+	enum tls_res r = TLS_WANT_READ;
+	int i, cr = 0, e = SSL_ERROR_NONE;
+
+	memset(&o, 0, sizeof(o));
+	o.maxv = TLS1_2_VERSION;
+	CHECK(srv != NULL);
+	if (srv == NULL)
+		return;
+	CHECK(connect_ok(&p, srv, NULL, 0, &o));
+	CHECK_INT(SSL_renegotiate(p.c), 1);
+	for (i = 0; i < 40; i++) {
+		ERR_clear_error();
+		if ((cr = SSL_do_handshake(p.c)) == 1)
+			break;
+		e = SSL_get_error(p.c, cr);
+		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+			break;
+		r = tls_read(p.s, buf, sizeof(buf), &n);
+		if (r != TLS_WANT_READ && r != TLS_WANT_WRITE)
+			break;
+		(void)settle(&p);
+	}
+	/* We answer no_renegotiation; the client gives up. */
+	CHECK(cr != 1);
+	CHECK_INT(e, SSL_ERROR_SSL);
+	CHECK(r == TLS_WANT_READ || r == TLS_ERROR);
 	pair_close(&p);
 	tls_server_free(srv);
 }
@@ -656,7 +696,7 @@ check_eof(int maxv, int clean)
 		/* Our close_notify back; the client sees a clean end. */
 		for (i = 0; i < 10 && (r = tls_shutdown(p.s)) ==
 		    TLS_WANT_WRITE; i++)
-			settle(&p);
+			(void)settle(&p);
 		CHECK_INT(r, TLS_DONE);
 		e = client_read(&p, buf, sizeof(buf), &n);
 		CHECK_INT(e, SSL_ERROR_ZERO_RETURN);
@@ -832,6 +872,7 @@ session_close(struct session *s)
 	tls_server_free(s->ctl);
 	tls_server_free(s->data);
 	memset(s, 0, sizeof(*s));
+	s->cp.sfd = s->cp.cfd = -1;
 }
 
 /*
@@ -1105,53 +1146,55 @@ done:
 	tls_server_free(other);
 }
 
-/* Without the handoff a TLS 1.2 session ID means nothing elsewhere. */
-UNIT_TEST(test_reuse_needs_handoff)
+/* Control and data in one process: import into the same server. */
+static void
+check_same_process(const struct copts *co)
 {
-	struct tls_server *ctl = server_new(NULL), *data = server_new(NULL);
-	struct tls_parent *parent;
+	struct tls_server *srv = server_new(NULL);
+	struct tls_parent *parent = NULL;
 	uint8_t blob[TLS_HANDOFF_MAX];
-	struct copts o;
+	struct copts o = *co;
 	struct pair cp, dp;
 	SSL_SESSION *sess = NULL;
 	size_t len;
 	char err[256];
 
-	memset(&o, 0, sizeof(o));
-	o.maxv = TLS1_2_VERSION;
-	o.no_ticket = 1;
 	cp.sfd = cp.cfd = dp.sfd = dp.cfd = -1;
 	cp.s = dp.s = NULL;
 	cp.c = dp.c = NULL;
-	CHECK(ctl != NULL && data != NULL);
-	if (ctl == NULL || data == NULL)
-		goto done;
-	CHECK(connect_ok(&cp, ctl, NULL, 0, &o));
+	CHECK(srv != NULL);
+	if (srv == NULL)
+		return;
+	CHECK(connect_ok(&cp, srv, NULL, 0, &o));
 	CHECK((sess = client_session(&cp)) != NULL);
 	CHECK_INT(tls_handoff_export(cp.s, blob, sizeof(blob), &len), 0);
-	/* Import into the same server works too (nothing to add). */
-	parent = tls_handoff_import(ctl, blob, len, err, sizeof(err));
+	parent = tls_handoff_import(srv, blob, len, err, sizeof(err));
+	OPENSSL_cleanse(blob, sizeof(blob));
 	CHECK(parent != NULL);
-	/* A data server that never saw the session: a full handshake. */
+	if (parent == NULL || sess == NULL)
+		goto done;
 	o.sess = sess;
-	CHECK_INT(pair_open(&dp, data, parent, 0, &o), 0);
-	handshake(&dp);
-	CHECK_INT(dp.sres, TLS_DONE);
-	CHECK(!SSL_session_reused(dp.c));
-	CHECK_STR(tls_reuse_check(dp.s, parent), reuse_text);
-	pair_close(&dp);
-	/* The same server resumes it. */
-	CHECK_INT(pair_open(&dp, ctl, parent, TLS_F_REQUIRE_REUSE, &o), 0);
-	handshake(&dp);
-	CHECK_INT(dp.sres, TLS_DONE);
+	CHECK(connect_ok(&dp, srv, parent, TLS_F_REQUIRE_REUSE, &o));
+	CHECK(SSL_session_reused(dp.c));
 	CHECK(tls_reuse_check(dp.s, parent) == NULL);
-	tls_parent_free(parent);
 done:
 	pair_close(&dp);
 	pair_close(&cp);
+	tls_parent_free(parent);
 	SSL_SESSION_free(sess);
-	tls_server_free(ctl);
-	tls_server_free(data);
+	tls_server_free(srv);
+}
+
+UNIT_TEST(test_reuse_same_process)
+{
+	struct copts o;
+
+	memset(&o, 0, sizeof(o));
+	check_same_process(&o);
+	o.maxv = TLS1_2_VERSION;
+	check_same_process(&o);
+	o.no_ticket = 1;
+	check_same_process(&o);
 }
 
 UNIT_TEST(test_session_serialize)
@@ -1310,7 +1353,7 @@ check_ktls(int maxv)
 		else if ((e = SSL_get_error(p.c, 0)) != SSL_ERROR_WANT_READ)
 			break;
 		else
-			settle(&p);
+			(void)settle(&p);
 	}
 	CHECK_INT(got, len);
 	CHECK(got == len && memcmp(in, file, len) == 0);
@@ -1352,6 +1395,7 @@ main(void)
 		UNIT_RUN(test_handshake_tls13);
 		UNIT_RUN(test_handshake_tls12);
 		UNIT_RUN(test_old_version_refused);
+		UNIT_RUN(test_no_renegotiation);
 		UNIT_RUN(test_alpn);
 		UNIT_RUN(test_sni);
 		UNIT_RUN(test_close_notify);
@@ -1364,7 +1408,7 @@ main(void)
 		UNIT_RUN(test_reuse_sibling_refused);
 		UNIT_RUN(test_reuse_after_abort);
 		UNIT_RUN(test_reuse_foreign_keys);
-		UNIT_RUN(test_reuse_needs_handoff);
+		UNIT_RUN(test_reuse_same_process);
 		UNIT_RUN(test_session_serialize);
 		UNIT_RUN(test_ktls);
 	}
