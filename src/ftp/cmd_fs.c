@@ -270,7 +270,7 @@ cmd_mfmt(struct str arg)
 	struct str when, name;
 	struct timespec ts[2];
 	char path[PATH_MAX];
-	struct tm tm;
+	struct tm tm, check;
 	uint64_t v[6];
 	time_t t;
 	static const size_t w[6] = { 4, 2, 2, 2, 2, 2 };
@@ -303,7 +303,11 @@ cmd_mfmt(struct str arg)
 	tm.tm_hour = (int)v[3];
 	tm.tm_min = (int)v[4];
 	tm.tm_sec = (int)v[5];
-	if ((t = timegm(&tm)) == (time_t)-1) {
+	/* timegm() moves Feb 30 into March: such a date does not exist. */
+	check = tm;
+	if ((t = timegm(&check)) == (time_t)-1 ||
+	    check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon ||
+	    check.tm_year != tm.tm_year) {
 		(void)ctl_reply(&sess.ctl, 501, "Bad time value.");
 		return;
 	}

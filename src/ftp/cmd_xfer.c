@@ -349,6 +349,11 @@ store(struct str arg, int append, int unique)
 	char path[PATH_MAX], name[PATH_MAX];
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
 
+	/* Before anything is created or truncated: a 425 changes nothing. */
+	if (sess.dmode == DC_NONE) {
+		(void)ctl_reply(&sess.ctl, 425, "Use PORT or PASV first.");
+		return;
+	}
 	if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
 	if (sess.cls.sanenames && !classconf_sane_name(path)) {
