@@ -167,7 +167,14 @@ bind_all(char *err, size_t errsize)
 			    sizeof(one));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 		    listen(fd, 1024) == -1) {
+			char name[64];
+
 			lasterr = errno;
+			if (getnameinfo(ai->ai_addr, ai->ai_addrlen, name,
+			    sizeof(name), NULL, 0, NI_NUMERICHOST) != 0)
+				(void)cstr_copy(name, sizeof(name), "?");
+			log_msg(LOG_WARNING, "cannot listen on %s port %s: %s",
+			    name, opts.port, strerror(lasterr));
 			close(fd);
 			continue;
 		}
