@@ -270,6 +270,8 @@ session_main(const struct login_info *li)
 	sess.guest = (int)r->guest;
 	sess.chrooted = (int)r->chrooted;
 	sess.cls = *li->cls;
+	/* RFC 959: the default representation type is ASCII, as in BSD. */
+	sess.type_ascii = 1;
 	sess.idle_timeout = sess.cls.timeout;
 	(void)cstr_copy(sess.user, sizeof(sess.user), r->user);
 	(void)cstr_copy(sess.home, sizeof(sess.home),

@@ -213,6 +213,7 @@ def test_epsv_disabled_with_E(ftpd, world):
     assert "EPSV" not in names, feat
     assert "EPRT" in names, feat
     assert rc.login("anonymous", ANON_IDENT).text == GUEST_230
+    assert rc.cmd("TYPE I").code == 200     # TYPE A is the default
     assert rc.cmd("EPSV").text == "500 EPSV command disabled."
     assert rc.cmd("EPSV ALL").text == "500 EPSV command disabled."
     assert rc.cmd("EPSV 1").text == "500 EPSV command disabled."

@@ -146,6 +146,8 @@ def test_feat_before_login_and_every_line_implemented(server, make_user,
     r = rc.cmd(f"HOST {socket.gethostname()}")
     assert r.code == 220, r
     assert rc.login(user.name, user.password).code == 230
+    # Binary, so the files arrive as stored (TYPE A is the default).
+    assert rc.cmd("TYPE I").code == 200
     after = rc.cmd("FEAT")
     assert [_feature_name(f) for f in _feat_lines(after.lines)] == names
 

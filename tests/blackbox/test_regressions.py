@@ -50,3 +50,16 @@ def test_abor_behind_a_held_command(ftpd, world):
     assert ftp.getline().startswith("200"), "held NOOP"
     data.close()
     assert ftp.sendcmd("PWD").startswith("257")
+
+
+def test_default_type_is_ascii(server, world):
+    """RFC 959 and BSD ftpd start in TYPE A; this server used to start in
+    binary, so a client that never sent TYPE got bare LFs."""
+    ftp = server.anon()
+    assert "TYPE: ASCII" in ftp.sendcmd("STAT")
+    data = _pasv_socket(ftp)
+    assert ftp.sendcmd("RETR pub/text.txt").startswith("150 Opening ASCII")
+    got = recv_all(data)
+    data.close()
+    assert ftp.voidresp().startswith("226 ")
+    assert got == world.files["pub/text.txt"].replace(b"\n", b"\r\n")
