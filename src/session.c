@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -301,6 +303,12 @@ session_main(const struct login_info *li)
 		int one = 1;
 
 		(void)setsockopt(FD_CTL, SOL_SOCKET, SO_OOBINLINE, &one,
+		    sizeof(one));
+		/*
+		 * Replies are small and come in pairs (150 then 226): Nagle
+		 * would hold the second until the first is acknowledged.
+		 */
+		(void)setsockopt(FD_CTL, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	}
 	if (sess.guest) {

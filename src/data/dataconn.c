@@ -56,6 +56,19 @@ dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 	    0);
 	if (fd == -1)
 		return -1;
+	/*
+	 * Ports of finished transfers sit in TIME_WAIT: without this every
+	 * busy port would look taken and the range would soon run dry.
+	 */
+	{
+		int one = 1;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one)) == -1) {
+			close(fd);
+			return -1;
+		}
+	}
 	/* Start at a random port and walk the range once. */
 	start = arc4random_uniform(span);
 	for (i = 0; i < span; i++) {
