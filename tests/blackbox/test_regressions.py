@@ -63,3 +63,20 @@ def test_default_type_is_ascii(server, world):
     data.close()
     assert ftp.voidresp().startswith("226 ")
     assert got == world.files["pub/text.txt"].replace(b"\n", b"\r\n")
+
+
+def test_passive_ports_reused_after_transfers(ftpd, world):
+    """Passive sockets lacked SO_REUSEADDR: the server closes the data
+    connection first, so each used port sat in TIME_WAIT and a small range
+    ran dry after a few transfers (425)."""
+    from conftest import pick_pasv_range
+    lo, hi = pick_pasv_range(width=3)
+    server = ftpd(settings={"pasv_ports": f"{lo}-{hi}"})
+    ftp = server.anon()
+    ftp.voidcmd("TYPE I")
+    for i in range(20):
+        data = _pasv_socket(ftp)
+        assert ftp.sendcmd("RETR pub/hello.txt").startswith("150 "), i
+        assert recv_all(data) == world.files["pub/hello.txt"]
+        data.close()
+        assert ftp.voidresp().startswith("226 "), i
