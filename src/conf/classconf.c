@@ -87,6 +87,14 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	out->portmax = (unsigned)c.portmax;
 	out->maxfilesize = c.maxfilesize;
 	out->sanenames = c.sanenames;
+	out->hidesymlinks = c.hidesymlinks;
+	out->sendbufsize = c.sendbufsize;
+	out->recvbufsize = c.recvbufsize;
+	out->sendlowat = c.sendlowat;
+	out->rateget = c.rateget;
+	out->rateput = c.rateput;
+	(void)cstr_copy(out->display, sizeof(out->display), c.display);
+	(void)cstr_copy(out->notify, sizeof(out->notify), c.notify);
 	out->limit = c.limit;
 	if (strcmp(c.motd, d.motd) != 0) {
 		/* A relative motd is in the configuration directory. */

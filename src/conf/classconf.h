@@ -28,6 +28,12 @@ struct class_settings {
 	struct sockaddr_storage	 advertise;		/* PASV address */
 	int64_t			 maxfilesize;		/* -1: none */
 	int			 sanenames;
+	int			 hidesymlinks;		/* LIST as ls -L */
+	int			 sendbufsize, recvbufsize;	/* 0: system */
+	int			 sendlowat;
+	int64_t			 rateget, rateput;	/* bytes/s, 0: none */
+	char			 display[FTPDCONF_PATH_MAX];	/* on CWD */
+	char			 notify[FTPDCONF_PATH_MAX];	/* glob, on CWD */
 	int			 limit;			/* -1: none */
 	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
 	char			 chroot[FTPDCONF_PATH_MAX];	/* format */

@@ -35,6 +35,7 @@
  * STAT are answered at once even behind them.
  */
 static uint8_t		deferred_mem[CTL_IN_MAX];
+static struct ev_timer	rate_timer;	/* rateget/rateput pauses */
 static struct buf	deferred = { deferred_mem, 0, sizeof(deferred_mem), 0 };
 
 /* Put held commands back in front of the unread input. */
@@ -67,6 +68,8 @@ xfer_cleanup(void)
 	}
 	if (x->kind == XF_HASH)
 		hash_cleanup();
+	if (sess.loop != NULL)
+		ev_timer_stop(sess.loop, &rate_timer);
 	if (x->file != -1)
 		close(x->file);
 	if (x->sock != -1)
@@ -160,6 +163,40 @@ arm(void)
 	    (int64_t)opts.data_timeout * 1000, stalled, NULL);
 }
 
+/*
+ * ftpd.conf rateget/rateput: how many bytes may move now (-1: no limit).
+ * When none may, the transfer pauses on a timer until some may again.
+ */
+static void
+rate_resume(struct ev_loop *l, struct ev_timer *t)
+{
+	(void)t;
+	if (sess.x.kind != XF_NONE && sess.x.sock != -1)
+		(void)ev_io_start(l, &sess.x.io, sess.x.sock,
+		    sess.x.kind == XF_RETR ? EV_WRITE : EV_READ,
+		    sess.x.io.cb, NULL);
+}
+
+static int64_t
+rate_allow(void)
+{
+	struct xfer *x = &sess.x;
+	int64_t rate = x->kind == XF_RETR ? sess.cls.rateget :
+	    sess.cls.rateput, allowed;
+
+	if (rate <= 0)
+		return -1;
+	/* A tenth of a second of burst, then the steady rate. */
+	allowed = rate * (ev_now_ms() - x->started) / 1000 + rate / 10 -
+	    (int64_t)x->bytes;
+	if (allowed > 0)
+		return allowed;
+	ev_io_stop(sess.loop, &x->io);
+	ev_timer_start(sess.loop, &rate_timer,
+	    1 + (-allowed + rate / 100) * 1000 / rate, rate_resume, NULL);
+	return 0;
+}
+
 static int
 write_errno_code(int err)
 {
@@ -199,6 +236,9 @@ retr_ascii(void)
 		ssize_t n;
 		int r = flush_staged();
 
+		if (r == 1 && rate_allow() == 0)
+			return;
+
 		if (r == -1) {
 			finish(426, "Data connection: %s.", strerror(errno));
 			return;
@@ -234,18 +274,23 @@ static void
 retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 {
 	struct xfer *x = &sess.x;
+	int64_t budget;
 	ssize_t n;
 
 	(void)l;
 	(void)io;
 	(void)ev;
 	arm();
+	if ((budget = rate_allow()) == 0)
+		return;
 	if (x->ascii) {
 		retr_ascii();
 		return;
 	}
 	if (x->use_sendfile) {
-		n = plat_sendfile(x->sock, x->file, &x->offset, SENDFILE_CHUNK);
+		n = plat_sendfile(x->sock, x->file, &x->offset,
+		    budget > 0 && budget < SENDFILE_CHUNK ? (size_t)budget :
+		    SENDFILE_CHUNK);
 		if (n > 0) {
 			x->bytes += (uint64_t)n;
 			return;
@@ -268,6 +313,8 @@ retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	for (;;) {
 		int r = flush_staged();
 
+		if (r == 1 && rate_allow() == 0)
+			return;
 		if (r == -1) {
 			finish(426, "Data connection: %s.", strerror(errno));
 			return;
@@ -320,7 +367,13 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	arm();
 	/* A few reads per wakeup, then let the loop look at ABOR. */
 	for (rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = recv(x->sock, x->buf, half, 0);
+		int64_t budget = rate_allow();
+		ssize_t n;
+
+		if (budget == 0)
+			return;
+		n = recv(x->sock, x->buf, budget > 0 && (uint64_t)budget < half ?
+		    (size_t)budget : half, 0);
 		const uint8_t *out = x->buf;
 		size_t outlen;
 
@@ -450,6 +503,7 @@ do_list(void)
 		(void)fcntl(x->sock, F_SETFL, fl & ~O_NONBLOCK);
 	(void)setsockopt(x->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	memset(&lo, 0, sizeof(lo));
+	lo.deref = sess.cls.hidesymlinks;
 	if (x->nlst)
 		lo.nlst = 1;
 	else
@@ -491,6 +545,16 @@ xfer_connected(int sock)
 	x->sock = sock;
 	x->connected = 1;
 	x->started = ev_now_ms();
+	/* ftpd.conf socket sizes (SO_SNDLOWAT is not settable on Linux). */
+	if (sess.cls.sendbufsize > 0)
+		(void)setsockopt(sock, SOL_SOCKET, SO_SNDBUF,
+		    &sess.cls.sendbufsize, sizeof(int));
+	if (sess.cls.recvbufsize > 0)
+		(void)setsockopt(sock, SOL_SOCKET, SO_RCVBUF,
+		    &sess.cls.recvbufsize, sizeof(int));
+	if (sess.cls.sendlowat > 0)
+		(void)setsockopt(sock, SOL_SOCKET, SO_SNDLOWAT,
+		    &sess.cls.sendlowat, sizeof(int));
 	switch (x->kind) {
 	case XF_RETR:
 		if (x->size > 0)

@@ -603,7 +603,10 @@ read_dir(struct ls_ctx *c, DIR *d)
 
 		e = &dl->ents[dl->n];
 		memset(e, 0, sizeof(*e));
-		if (fstatat(dirfd(d), de->d_name, &st,
+		/* -L describes the target; a dangling link stays a link. */
+		if ((!c->o->deref ||
+		    fstatat(dirfd(d), de->d_name, &st, 0) == -1) &&
+		    fstatat(dirfd(d), de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) == -1) {
 			if (errno == ENOENT)
 				continue;	/* removed since readdir */
@@ -876,6 +879,9 @@ set_flag(struct ls_opts *o, char f)
 		break;
 	case 'l':
 		o->long_format = 1;
+		break;
+	case 'L':
+		o->deref = 1;
 		break;
 	case 'n':
 		/* As in ls: numeric ids imply the long format. */

@@ -37,6 +37,7 @@ struct ls_opts {
 	int	 sort_size;	/* -S */
 	int	 reverse;	/* -r */
 	int	 no_group;	/* (not used by LIST; ls -o) */
+	int	 deref;		/* -L: describe what symlinks point to */
 	int	 nlst;		/* NLST: names only */
 };
 

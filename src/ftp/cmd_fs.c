@@ -18,6 +18,7 @@
 #include "conf/opts.h"
 #include "ftp/cmds.h"
 #include "ftp/ftp.h"
+#include "fs/glob.h"
 #include "ftp/path.h"
 #include "session.h"
 
@@ -63,6 +64,56 @@ cmd_pwd(struct str arg)
 	reply_257(cwd, "is current directory.");
 }
 
+/*
+ * ftpd.conf "display" (a file shown the first time a directory is
+ * entered) and "notify" (files matching a pattern pointed out), as
+ * 250- lines before the CWD reply.
+ */
+static void
+cwd_messages(void)
+{
+	static struct { dev_t dev; ino_t ino; } seen[64];
+	static size_t nseen;
+	struct glob_result gr;
+	struct glob_opts go;
+	struct stat here, st;
+	size_t i;
+
+	if (stat(".", &here) == -1)
+		return;
+	if (sess.cls.display[0] != '\0') {
+		for (i = 0; i < nseen; i++)
+			if (seen[i].dev == here.st_dev &&
+			    seen[i].ino == here.st_ino)
+				break;
+		if (i == nseen) {
+			if (nseen < sizeof(seen) / sizeof(seen[0])) {
+				seen[nseen].dev = here.st_dev;
+				seen[nseen].ino = here.st_ino;
+				nseen++;
+			}
+			(void)ctl_reply_file(&sess.ctl, 250, sess.cls.display);
+		}
+	}
+	if (sess.cls.notify[0] == '\0')
+		return;
+	memset(&go, 0, sizeof(go));
+	go.max_results = 16;
+	if (glob_expand(sess.cls.notify, &go, &gr) < 0)
+		return;
+	for (i = 0; i < gr.count; i++) {
+		time_t now = time(NULL);
+
+		if (stat(gr.paths[i], &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		(void)ctl_lreply(&sess.ctl, 250, " Please read the file %s",
+		    gr.paths[i]);
+		(void)ctl_lreply(&sess.ctl, 250, "   it was last modified %lld "
+		    "days ago", (long long)((now - st.st_mtime) / 86400));
+	}
+	glob_free(&gr);
+}
+
 void
 cmd_cwd(struct str arg)
 {
@@ -76,6 +127,7 @@ cmd_cwd(struct str arg)
 		session_reply_errno(550, path, errno);
 		return;
 	}
+	cwd_messages();
 	(void)ctl_reply(&sess.ctl, 250, "CWD command successful.");
 }
 
