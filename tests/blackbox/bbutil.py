@@ -9,6 +9,7 @@ every socket has a timeout.
 import ftplib
 import os
 import re
+import random
 import socket
 import threading
 import time
@@ -607,13 +608,18 @@ def reserve_port(port):
     return s
 
 
-def control_port(attempts=50):
-    """(port, guard): a free control port from bind(0) whose port - 1 is
-    reserved with reserve_port()."""
+def control_port(attempts=400):
+    """(port, guard): a free control port whose port - 1 is reserved with
+    reserve_port().  Chosen at random in 10000-19999, outside the kernel's
+    ephemeral range (32768-60999), so that a host busy with many client
+    connections (a benchmark, a parallel run) cannot crowd it out."""
     for _ in range(attempts):
-        port = free_port()
-        if port - 1 < 1024:
-            continue
+        port = random.randint(10001, 19999)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((LOOPBACK, port))
+            except OSError:
+                continue
         guard = reserve_port(port - 1)
         if guard is not None:
             return port, guard
