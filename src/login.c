@@ -194,7 +194,9 @@ login_guest(struct mon_login *req)
 	li.fell_back = fell_back;
 	li.home = start;
 	li.ident = ident;
-	li.motd = vh != NULL && vh->motd[0] ? vh->motd : cls.motd;
+	/* Order: the class's motd, the virtual host's, the default. */
+	li.motd = !cls.motd_set && vh != NULL && vh->motd[0] ? vh->motd :
+	    cls.motd;
 	li.statfd = statfd;
 	li.cls = &cls;
 	session_main(&li);
@@ -319,7 +321,9 @@ login_real(struct mon_login *req)
 	li.fell_back = fell_back;
 	li.home = chrooted ? start : home;
 	li.ids = ids;
-	li.motd = vh != NULL && vh->motd[0] ? vh->motd : cls.motd;
+	/* Order: the class's motd, the virtual host's, the default. */
+	li.motd = !cls.motd_set && vh != NULL && vh->motd[0] ? vh->motd :
+	    cls.motd;
 	li.statfd = -1;
 	li.cls = &cls;
 	session_main(&li);

@@ -290,14 +290,7 @@ session_main(const struct login_info *li)
 		_exit(0);
 	umask(sess.cls.umask);
 	sess.umask = sess.cls.umask;
-	/* ftpd.conf maxfilesize: writes past it fail with EFBIG (552). */
-	if (sess.cls.maxfilesize >= 0) {
-		struct rlimit rl;
 
-		rl.rlim_cur = rl.rlim_max = (rlim_t)sess.cls.maxfilesize;
-		(void)signal(SIGXFSZ, SIG_IGN);
-		(void)setrlimit(RLIMIT_FSIZE, &rl);
-	}
 	/* Urgent data (Telnet Synch before ABOR) stays in the stream. */
 	{
 		int one = 1;

@@ -45,6 +45,7 @@ struct xfer {
 	int			 append;
 	int			 unique;	/* STOU-style create */
 	int			 nlst;		/* LIST: names only */
+	int64_t			 room;		/* STOR: bytes maxfilesize allows */
 	int			 mlsd;		/* LIST: MLSD facts */
 };
 

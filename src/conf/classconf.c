@@ -96,7 +96,8 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	(void)cstr_copy(out->display, sizeof(out->display), c.display);
 	(void)cstr_copy(out->notify, sizeof(out->notify), c.notify);
 	out->limit = c.limit;
-	if (strcmp(c.motd, d.motd) != 0) {
+	out->motd_set = strcmp(c.motd, d.motd) != 0;
+	if (out->motd_set) {
 		/* A relative motd is in the configuration directory. */
 		if (c.motd[0] == '\0' || c.motd[0] == '/')
 			(void)cstr_copy(out->motd, sizeof(out->motd), c.motd);

@@ -36,6 +36,7 @@ struct class_settings {
 	char			 notify[FTPDCONF_PATH_MAX];	/* glob, on CWD */
 	int			 limit;			/* -1: none */
 	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
+	int			 motd_set;	/* the file names it for the class */
 	char			 chroot[FTPDCONF_PATH_MAX];	/* format */
 	char			 homedir[FTPDCONF_PATH_MAX];	/* format */
 };

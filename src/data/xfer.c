@@ -417,6 +417,18 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			    x->buf + half, half, &used);
 			out = x->buf + half;
 		}
+		/*
+		 * ftpd.conf maxfilesize: the file stops at the limit and the
+		 * upload fails with 552 (an rlimit would also stop the -S log).
+		 */
+		if (x->room >= 0 && outlen > (uint64_t)x->room) {
+			(void)write_all(x->file, out, (size_t)x->room);
+			finish(552, "Error writing to file: %s.",
+			    strerror(EFBIG));
+			return;
+		}
+		if (x->room >= 0)
+			x->room -= (int64_t)outlen;
 		if (write_all(x->file, out, outlen) == -1) {
 			int e = errno;
 
@@ -574,6 +586,18 @@ xfer_connected(int sock)
 		}
 		break;
 	case XF_STOR:
+		x->room = -1;
+		if (sess.cls.maxfilesize >= 0) {
+			struct stat st;
+			off_t at = lseek(x->file, 0, SEEK_CUR);
+
+			/* APPE writes at the end whatever the offset says. */
+			if (x->append && fstat(x->file, &st) == 0)
+				at = st.st_size;
+			x->room = sess.cls.maxfilesize - (at > 0 ? at : 0);
+			if (x->room < 0)
+				x->room = 0;
+		}
 		(void)ctl_reply(&sess.ctl, 150, "Opening %s mode data "
 		    "connection for '%s'.", mode, x->name);
 		break;

@@ -40,7 +40,8 @@ site_umask(struct str arg)
 		    (unsigned)old);
 		return;
 	}
-	if (sess.cls.modify == 0) {
+	/* "upload off" turns the modify commands off too. */
+	if (sess.cls.modify == 0 || sess.cls.upload == 0) {
 		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
 		return;
 	}

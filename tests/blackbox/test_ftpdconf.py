@@ -322,9 +322,6 @@ def test_upload_off(ftpd, world, make_user):
     assert (data, resp) == (b"data\n", TRANSFER_OK)
 
 
-@pytest.mark.xfail(strict=True, reason="daemon bug: SITE UMASK n checks only "
-                   "modify, not upload; ftpdconf.h says upload off also "
-                   "disables the modify commands (SITE CHMOD does check both)")
 def test_upload_off_refuses_site_umask(ftpd, world, make_user):
     user = make_user()
     _conf(world, "upload real off\n")
@@ -505,9 +502,6 @@ def test_motd_per_class(ftpd, world, open_confdir, make_user):
     assert not any("outside" in x for x in lines), lines
 
 
-@pytest.mark.xfail(strict=True, reason="daemon bug: login.c prefers the "
-                   "ftphosts motd to the class motd; ftpd.8 (-X motd) says "
-                   "the class motd comes first")
 def test_class_motd_before_vhost_motd(ftpd, world, open_confdir,
                                       make_user):
     user = make_user()
@@ -653,10 +647,6 @@ def test_rateget_rateput(ftpd, world, make_user):
     assert (user.home / "up.bin").read_bytes() == payload
 
 
-@pytest.mark.xfail(strict=True, reason="daemon bug: maxfilesize is applied "
-                   "as RLIMIT_FSIZE on the whole session, so -S statistics "
-                   "lines are silently lost once the statistics file is "
-                   "larger than the class's maxfilesize")
 def test_maxfilesize_spares_statistics_file(ftpd, world):
     stats = world.dir / "stats"
     stats.write_text("x" * 199 + "\n")
