@@ -63,12 +63,14 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	if (ftpdconf_resolve(defaults, classname, deftype, &d) == -1 ||
 	    ftpdconf_resolve(conf != NULL ? conf : defaults, classname,
 	    deftype, &c) == -1) {
-		/* Unusable name: the flags alone, as without ftpd.conf. */
-		memset(&c, 0, sizeof(c));
-		memset(&d, 0, sizeof(d));
-		c.type = d.type = deftype;
-		c.limit = d.limit = -1;
-		c.maxfilesize = d.maxfilesize = -1;
+		/* Unusable name: the defaults of its type, and the flags. */
+		static const char *builtin[] = { "guest", "chroot", "real" };
+		const char *name = builtin[deftype == FTPDCONF_GUEST ? 0 :
+		    deftype == FTPDCONF_CHROOT ? 1 : 2];
+
+		if (ftpdconf_resolve(defaults, name, deftype, &d) == -1)
+			fatal("ftpd.conf: cannot resolve the %s class", name);
+		c = d;
 	}
 	out->type = c.type;
 	/* What the file changes wins; what it leaves alone, the flags. */
