@@ -611,14 +611,19 @@ class InetdSession:
         the banner of the ftpd started on the accepted socket)."""
         lo, hi = pick_pasv_range()
         self.settings.setdefault("pasv_ports", f"{lo}-{hi}")
+        # Like the standalone fixture: a port outside the ephemeral range,
+        # with port - 1 held for active-mode data connections.
         for _ in range(50):
+            self.port, self.guard = bbutil.control_port()
             lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            lsock.bind((LOOPBACK, 0))
-            self.port = lsock.getsockname()[1]
-            self.guard = bbutil.reserve_port(self.port - 1)
-            if self.guard is not None:
+            try:
+                lsock.bind((LOOPBACK, self.port))
                 break
-            lsock.close()
+            except OSError:
+                lsock.close()
+                self.guard.close()
+        else:
+            raise RuntimeError("no usable port for the inetd test")
         lsock.listen(1)
         lsock.settimeout(timeout)
         t = threading.Thread(target=self._serve, args=(lsock,), daemon=True)
