@@ -24,6 +24,7 @@
 #include "monitor.h"
 #include "platform/platform.h"
 #include "session.h"
+#include "buf.h"
 #include "str.h"
 
 static struct mon_result	res;
@@ -91,6 +92,25 @@ denied(const char *user, gid_t gid, int guest)
 	return 0;
 }
 
+static void
+limit_text(const char *path, char *out, size_t size)
+{
+	BUF_DECLARE(b, MON_TEXT_MAX);
+	char line[256];
+	FILE *f;
+	int n = 0;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	while (n++ < 8 && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		(void)buf_printf(&b, "530- %s\r\n", line);
+	}
+	fclose(f);
+	if (!buf_overflowed(&b))
+		(void)buf_cstr(&b, out, size);
+}
+
 /*
  * Tell the monitor, and wait for its word: the class may be full
  * (ftpd.conf "limit"), in which case the monitor answers the client.
@@ -106,6 +126,10 @@ report_ok(const struct class_settings *cls)
 	res.kind = MON_RESULT_OK;
 	(void)cstr_copy(res.class_name, sizeof(res.class_name), cls->name);
 	res.limit = cls->limit;
+	res.text[0] = '\0';
+	/* The text to show if the class is full: "530-" lines of limitfile. */
+	if (cls->limit >= 0 && cls->limitfile[0] != '\0')
+		limit_text(cls->limitfile, res.text, sizeof(res.text));
 	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1 ||
 	    msg_recv(FD_MON, &type, &ack, sizeof(ack), &len, &fd) != 1 ||
 	    type != MON_ANS_RESULT || len != sizeof(ack) || ack.err != 0)

@@ -271,9 +271,10 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			struct mon_result full;
 
 			memset(&full, 0, sizeof(full));
-			(void)cstr_printf(full.text, sizeof(full.text), "530 Too "
+			/* The class's limit file (530- lines) goes first. */
+			(void)cstr_printf(full.text, sizeof(full.text), "%s530 Too "
 			    "many users in class %s; try again later.",
-			    m.res.class_name);
+			    m.res.text, m.res.class_name);
 			log_msg(LOG_NOTICE, "login of %s from %s refused: class "
 			    "%s is full", m.res.user, s->ip, m.res.class_name);
 			ev_io_stop(mon_loop, &s->wio);

@@ -93,6 +93,10 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	out->sendbufsize = c.sendbufsize;
 	out->recvbufsize = c.recvbufsize;
 	out->sendlowat = c.sendlowat;
+	out->readsize = c.readsize;
+	out->writesize = c.writesize;
+	out->private_ = c.private_;
+	(void)cstr_copy(out->limitfile, sizeof(out->limitfile), c.limitfile);
 	out->rateget = c.rateget;
 	out->rateput = c.rateput;
 	(void)cstr_copy(out->display, sizeof(out->display), c.display);

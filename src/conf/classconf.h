@@ -31,6 +31,9 @@ struct class_settings {
 	int			 hidesymlinks;		/* LIST as ls -L */
 	int			 sendbufsize, recvbufsize;	/* 0: system */
 	int			 sendlowat;
+	int			 readsize, writesize;	/* 0: defaults */
+	int			 private_;		/* STAT hides the class */
+	char			 limitfile[FTPDCONF_PATH_MAX];
 	int64_t			 rateget, rateput;	/* bytes/s, 0: none */
 	char			 display[FTPDCONF_PATH_MAX];	/* on CWD */
 	char			 notify[FTPDCONF_PATH_MAX];	/* glob, on CWD */

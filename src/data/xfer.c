@@ -288,9 +288,12 @@ retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		return;
 	}
 	if (x->use_sendfile) {
-		n = plat_sendfile(x->sock, x->file, &x->offset,
-		    budget > 0 && budget < SENDFILE_CHUNK ? (size_t)budget :
-		    SENDFILE_CHUNK);
+		size_t chunk = sess.cls.writesize > 0 ?
+		    (size_t)sess.cls.writesize : SENDFILE_CHUNK;
+
+		if (budget > 0 && (uint64_t)budget < chunk)
+			chunk = (size_t)budget;
+		n = plat_sendfile(x->sock, x->file, &x->offset, chunk);
 		if (n > 0) {
 			x->bytes += (uint64_t)n;
 			return;
@@ -321,7 +324,9 @@ retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		}
 		if (r == 0)
 			return;
-		n = pread(x->file, x->buf, x->buf_cap, x->offset);
+		n = pread(x->file, x->buf, sess.cls.readsize > 0 &&
+		    (size_t)sess.cls.readsize < x->buf_cap ?
+		    (size_t)sess.cls.readsize : x->buf_cap, x->offset);
 		if (n == -1) {
 			finish(551, "Error on input file: %s.",
 			    strerror(errno));
@@ -341,7 +346,10 @@ static int
 write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+		/* ftpd.conf writesize: the largest single write(2). */
+		size_t chunk = sess.cls.writesize > 0 &&
+		    (size_t)sess.cls.writesize < n ? (size_t)sess.cls.writesize : n;
+		ssize_t w = write(fd, p, chunk);
 
 		if (w == -1) {
 			if (errno == EINTR)
@@ -368,12 +376,16 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	/* A few reads per wakeup, then let the loop look at ABOR. */
 	for (rounds = 0; rounds < 16; rounds++) {
 		int64_t budget = rate_allow();
+		size_t want;
 		ssize_t n;
 
 		if (budget == 0)
 			return;
-		n = recv(x->sock, x->buf, budget > 0 && (uint64_t)budget < half ?
-		    (size_t)budget : half, 0);
+		want = sess.cls.readsize > 0 && (size_t)sess.cls.readsize < half ?
+		    (size_t)sess.cls.readsize : half;
+		if (budget > 0 && (uint64_t)budget < want)
+			want = (size_t)budget;
+		n = recv(x->sock, x->buf, want, 0);
 		const uint8_t *out = x->buf;
 		size_t outlen;
 

@@ -658,3 +658,43 @@ def test_maxfilesize_spares_statistics_file(ftpd, world):
     # The line is written before the 226 reply.
     lines = stats.read_text().splitlines()[1:]
     assert lines and lines[0].endswith("!/pub/hello.txt!12!1"), lines
+
+
+def test_limit_file_shown_when_full(ftpd, world, make_user):
+    first, second = make_user(), make_user()
+    msg = world.conf("full.msg", "The real users' room is full.\n"
+                                 "Try the mirror at 127.0.0.2.\n")
+    _conf(world, f"limit real 1 {msg}\n")
+    srv = ftpd()
+    srv.login(first)
+    rc = srv.raw()
+    rc.reply()
+    r = rc.login(second.name, second.password)
+    assert r.code == 530
+    assert r.lines[:2] == ["530- The real users' room is full.",
+                           "530- Try the mirror at 127.0.0.2."], r.lines
+    assert r.text == "530 Too many users in class real; try again later."
+
+
+def test_private_hides_class_in_stat(ftpd, world, make_user):
+    user = make_user()
+    srv = ftpd()
+    assert "Class: real, type: REAL" in srv.login(user).sendcmd("STAT")
+    _conf(world, "private real\n")
+    os.kill(srv.read_pidfile(), signal.SIGHUP)
+    world.syslog.expect(r"SIGHUP: reloaded configuration")
+    assert "Class:" not in srv.login(user).sendcmd("STAT")
+
+
+def test_readsize_writesize_keep_data_exact(ftpd, world, make_user):
+    user = make_user()
+    _conf(world, "readsize real 1000\nwritesize real 777\n")
+    srv = ftpd()
+    ftp = srv.login(user)
+    ftp.voidcmd("TYPE I")
+    payload = os.urandom(300_000)
+    ftp.storbinary("STOR sized.bin", io.BytesIO(payload))
+    assert (user.home / "sized.bin").read_bytes() == payload
+    got = []
+    ftp.retrbinary("RETR sized.bin", got.append)
+    assert b"".join(got) == payload
