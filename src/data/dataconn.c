@@ -41,6 +41,26 @@ dc_close(void)
 	sess.dmode = DC_NONE;
 }
 
+/* A non-blocking TCP socket with SO_REUSEADDR, or -1. */
+static int
+pasv_socket(int family)
+{
+	int fd, one = 1;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return -1;
+	/*
+	 * Ports of finished transfers sit in TIME_WAIT: without this every
+	 * busy port would look taken and the range would soon run dry.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 {
@@ -49,44 +69,34 @@ dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 	unsigned lo = sess.cls.portmin ? sess.cls.portmin : opts.pasv_min;
 	unsigned hi = sess.cls.portmin ? sess.cls.portmax : opts.pasv_max;
 	unsigned span = hi - lo + 1, i, start;
-	int fd;
+	int fd = -1;
 
 	dc_close();
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0);
-	if (fd == -1)
-		return -1;
-	/*
-	 * Ports of finished transfers sit in TIME_WAIT: without this every
-	 * busy port would look taken and the range would soon run dry.
-	 */
-	{
-		int one = 1;
-
-		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one)) == -1) {
-			close(fd);
-			return -1;
-		}
-	}
 	/* Start at a random port and walk the range once. */
 	start = arc4random_uniform(span);
 	for (i = 0; i < span; i++) {
+		if (fd == -1 && (fd = pasv_socket(ss.ss_family)) == -1)
+			return -1;
 		(void)addr_set_port(&ss, (uint16_t)(lo + (start + i) % span));
-		if (bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == 0)
+		/*
+		 * With SO_REUSEADDR, bind can succeed on a port that another
+		 * socket still uses, and then listen fails: both mean "next".
+		 */
+		if (bind(fd, (struct sockaddr *)&ss, sess.ctl_locallen) == 0 &&
+		    listen(fd, 1) == 0)
 			break;
 		if (errno != EADDRINUSE) {
 			close(fd);
 			return -1;
 		}
+		/* A bound socket cannot be bound again: start afresh. */
+		close(fd);
+		fd = -1;
 	}
 	if (i == span) {
-		close(fd);
+		if (fd != -1)
+			close(fd);
 		errno = EADDRINUSE;
-		return -1;
-	}
-	if (listen(fd, 1) == -1) {
-		close(fd);
 		return -1;
 	}
 	sess.pasv_fd = fd;

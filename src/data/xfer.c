@@ -629,9 +629,12 @@ xfer_connected(int sock)
 			return;
 		}
 	}
-	if (x->kind == XF_RETR)
+	if (x->kind == XF_RETR) {
+		if (x->use_sendfile)
+			plat_cork(sock, 1);
 		r = ev_io_start(sess.loop, &x->io, sock, EV_WRITE,
 		    retr_writable, NULL);
+	}
 	else
 		r = ev_io_start(sess.loop, &x->io, sock, EV_READ,
 		    stor_readable, NULL);

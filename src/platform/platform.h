@@ -18,6 +18,11 @@ int	 plat_set_nodump(void);
  * full).  ENOSYS/EINVAL mean "use read/write instead".
  */
 ssize_t	 plat_sendfile(int out_sock, int in_fd, off_t *off, size_t count);
+/*
+ * Hold back partial segments on a data socket (TCP_CORK / TCP_NOPUSH):
+ * a sendfile download then leaves in full segments; close() flushes.
+ */
+void	 plat_cork(int sock, int on);
 /* Process titles as ps(1) shows them. */
 void	 plat_proctitle_init(int argc, char **argv);
 void	 plat_proctitle(const char *fmt, ...)

@@ -3,6 +3,9 @@
  * setproctitle).
  */
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 
@@ -42,6 +45,12 @@ plat_sendfile(int out_sock, int in_fd, off_t *off, size_t count)
 		n = sendfile(out_sock, in_fd, off, count);
 	} while (n == -1 && errno == EINTR);
 	return n;
+}
+
+void
+plat_cork(int sock, int on)
+{
+	(void)setsockopt(sock, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
 }
 
 void
