@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "auth/idmap.h"
+#include "file.h"
 #include "str.h"
 
 /* Larger files are refused rather than read in part. */
@@ -300,82 +301,6 @@ idmap_add_group(struct idmap *m, const char *text, size_t len)
 	return add_image(&m->groups, text, len, 0);
 }
 
-/*
- * Read a whole regular file of at most IDMAP_FILE_MAX bytes.
- * 1 read (*textp is malloc'ed), 0 the file does not exist, -1 error.
- * O_NONBLOCK keeps a FIFO planted in the path from hanging the open.
- */
-static int
-read_whole(const char *path, char **textp, size_t *lenp)
-{
-	struct stat st;
-	char *text = NULL, *nt;
-	size_t len = 0, cap;
-	ssize_t r;
-	int fd, saved;
-
-	*textp = NULL;
-	*lenp = 0;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1)
-		return (errno == ENOENT || errno == ENOTDIR) ? 0 : -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if (st.st_size < 0 || st.st_size > IDMAP_FILE_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-
-	/*
-	 * Size the buffer from fstat, but trust only what read returns:
-	 * the file may change under us.  One spare byte detects growth.
-	 */
-	cap = (size_t)st.st_size + 1;
-	if ((text = malloc(cap)) == NULL)
-		goto fail;
-	for (;;) {
-		if (len == cap) {
-			if (cap > IDMAP_FILE_MAX) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap * 2 > (size_t)IDMAP_FILE_MAX + 1 ?
-			    (size_t)IDMAP_FILE_MAX + 1 : cap * 2;
-			if ((nt = realloc(text, cap)) == NULL)
-				goto fail;
-			text = nt;
-		}
-		r = read(fd, text + len, cap - len);
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > IDMAP_FILE_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-	(void)close(fd);
-	*textp = text;
-	*lenp = len;
-	return 1;
-
-fail:
-	saved = errno;
-	free(text);
-	(void)close(fd);
-	errno = saved;
-	return -1;
-}
-
 static int
 load_one(struct idmap *m, const char *path, int passwd)
 {
@@ -385,7 +310,7 @@ load_one(struct idmap *m, const char *path, int passwd)
 
 	if (path == NULL)
 		return 0;
-	if ((r = read_whole(path, &text, &len)) != 1)
+	if ((r = file_read(path, IDMAP_FILE_MAX, &text, &len)) != 1)
 		return r;
 	r = passwd ? idmap_add_passwd(m, text, len) :
 	    idmap_add_group(m, text, len);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "file.h"
 #include "str.h"
 
 #define LIST_FILE_MAX	(1024 * 1024)
@@ -81,54 +82,19 @@ auth_dummy(const char *pass)
 	free(cd);
 }
 
-static char *
-read_small(const char *path, size_t *len, int *err)
-{
-	struct stat st;
-	char *text;
-	ssize_t n;
-	int fd;
-
-	*err = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*err = errno;
-		return NULL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > LIST_FILE_MAX) {
-		*err = EINVAL;
-		close(fd);
-		return NULL;
-	}
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		*err = ENOMEM;
-		close(fd);
-		return NULL;
-	}
-	n = read(fd, text, (size_t)st.st_size);
-	close(fd);
-	if (n < 0) {
-		*err = EIO;
-		free(text);
-		return NULL;
-	}
-	*len = (size_t)n;
-	text[n] = '\0';
-	return text;
-}
-
 int
 auth_shell_ok(const char *shells_path, const char *shell)
 {
 	struct str rest, line;
 	size_t len;
 	char *text;
-	int err, ok = 0;
+	int ok = 0;
 
 	if (shell == NULL || shell[0] == '\0')
 		shell = "/bin/sh";
-	if ((text = read_small(shells_path, &len, &err)) == NULL)
-		return 0;	/* no shells file: nobody passes (fail closed) */
+	/* No shells file: nobody passes (fail closed). */
+	if (file_read(shells_path, LIST_FILE_MAX, &text, &len) != 1)
+		return 0;
 	rest = str_from(text, len);
 	while (!ok && !str_empty(rest)) {
 		(void)str_split(rest, '\n', &line, &rest);
@@ -174,11 +140,11 @@ auth_list_lookup(const char *path, const char *user, gid_t gid,
 	struct ftplist_query q = { user, in_group, &gq };
 	size_t len;
 	char *text;
-	int err;
+	int r;
 
 	memset(m, 0, sizeof(*m));
-	if ((text = read_small(path, &len, &err)) == NULL)
-		return err == ENOENT ? 0 : -1;
+	if ((r = file_read(path, LIST_FILE_MAX, &text, &len)) != 1)
+		return r;	/* 0: no file, nobody listed; -1: fail closed */
 	(void)ftplist_match(text, len, &q, m);
 	free(text);
 	return 0;

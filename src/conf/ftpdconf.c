@@ -35,6 +35,7 @@
 #include "buf.h"
 #include "str.h"
 #include "conf/ftpdconf.h"
+#include "file.h"
 
 /* Class indexes below 0 in an entry or a replay. */
 #define CLS_ALL		(-1)	/* "all": every class */
@@ -1238,81 +1239,6 @@ fail:
 	return NULL;
 }
 
-/*
- * Read a whole regular file of at most FTPDCONF_FILE_MAX bytes: 1 read
- * (*textp malloc'ed), 0 no such file, -1 error (errno).  O_NONBLOCK
- * keeps a FIFO put in the file's place from hanging the open.
- */
-static int
-read_file(const char *path, char **textp, size_t *lenp)
-{
-	struct stat st;
-	char *text = NULL, *nt;
-	size_t len = 0, cap;
-	ssize_t r;
-	int fd, saved;
-
-	*textp = NULL;
-	*lenp = 0;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if (st.st_size < 0 || st.st_size > FTPDCONF_FILE_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-	/*
-	 * Size the buffer from fstat but trust only what read returns: the
-	 * file may change meanwhile.  The spare byte detects growth; the
-	 * buffer grows up to one byte past the cap, so a file that became
-	 * too large is seen as such.
-	 */
-	cap = (size_t)st.st_size + 1;
-	if ((text = malloc(cap)) == NULL)
-		goto fail;
-	for (;;) {
-		if (len == cap) {
-			if (cap > FTPDCONF_FILE_MAX)
-				break;
-			cap = cap * 2 > (size_t)FTPDCONF_FILE_MAX + 1 ?
-			    (size_t)FTPDCONF_FILE_MAX + 1 : cap * 2;
-			if ((nt = realloc(text, cap)) == NULL)
-				goto fail;
-			text = nt;
-		}
-		r = read(fd, text + len, cap - len);
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > FTPDCONF_FILE_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-	(void)close(fd);
-	*textp = text;
-	*lenp = len;
-	return 1;
-
-fail:
-	saved = errno;
-	free(text);
-	(void)close(fd);
-	errno = saved;
-	return -1;
-}
-
 struct ftpdconf *
 ftpdconf_load(const char *path, char *err, size_t errsize)
 {
@@ -1328,7 +1254,7 @@ ftpdconf_load(const char *path, char *err, size_t errsize)
 			(void)cstr_copy(err, errsize, "ftpd.conf: no path");
 		return NULL;
 	}
-	r = read_file(path, &text, &len);
+	r = file_read(path, FTPDCONF_FILE_MAX, &text, &len);
 	if (r == -1) {
 		if (err != NULL)
 			(void)cstr_printf(err, errsize, "%s: %s", path,

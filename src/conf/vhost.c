@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "conf/vhost.h"
+#include "file.h"
 #include "log/log.h"
 #include "str.h"
 
@@ -110,30 +111,22 @@ int
 vhost_load(const char *path)
 {
 	struct vhost *t;
-	struct stat st;
 	char *text;
-	ssize_t r;
-	int fd, n, i;
+	size_t len;
+	int r, n, i;
 
 	for (i = 0; i < ntable; i++)
 		free(table[i].welcome_text);
 	free(table);
 	table = NULL;
 	ntable = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) == -1 || st.st_size > 1024 * 1024 ||
-	    (text = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	r = read(fd, text, (size_t)st.st_size);
-	close(fd);
-	if (r < 0 || (t = calloc(VHOST_MAX, sizeof(*t))) == NULL) {
+	if ((r = file_read(path, 1024 * 1024, &text, &len)) != 1)
+		return r;
+	if ((t = calloc(VHOST_MAX, sizeof(*t))) == NULL) {
 		free(text);
 		return -1;
 	}
-	n = vhost_parse(text, (size_t)r, t, VHOST_MAX);
+	n = vhost_parse(text, len, t, VHOST_MAX);
 	free(text);
 	for (i = 0; i < n; i++) {
 		resolve(&t[i]);
