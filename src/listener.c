@@ -280,7 +280,11 @@ listener_main(void)
 			fatal("event loop: %s", strerror(errno));
 	log_msg(LOG_INFO, "listening on port %s (%d socket%s)", opts.port,
 	    ls.nfd, ls.nfd == 1 ? "" : "s");
-	(void)ev_run(ls.loop);
+	/* One loop; lines that found syslogd busy are retried every 20 ms. */
+	while (!ls.stopping)
+		if (ev_run_once(ls.loop, log_flush() ? 20 : -1) == -1)
+			break;
+	(void)log_flush();
 	return 0;
 }
 
@@ -311,7 +315,8 @@ inetd_main(void)
 	if (mon_session_start(l, ctl) == -1)
 		return 1;
 	while (mon_session_count() > 0 && !ls.stopping)
-		if (ev_run_once(l, -1) == -1)
+		if (ev_run_once(l, log_flush() ? 20 : -1) == -1)
 			break;
+	(void)log_flush();
 	return 0;
 }

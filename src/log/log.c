@@ -26,6 +26,19 @@ static char		 log_ident[32] = "ftpd";
 static char		 log_path[108] = "/dev/log";
 static log_relay_fn	*log_relay;
 
+/*
+ * Lines waiting for a full syslog socket: records of a 2-byte length and
+ * the bytes, oldest first.  Untouched, this costs nothing in the
+ * processes that never queue.
+ */
+#define LOG_QUEUE_BYTES	(1024 * 1024)
+static uint8_t		 log_queue[LOG_QUEUE_BYTES];
+static size_t		 log_queue_len;		/* bytes in use */
+static unsigned long	 log_dropped;
+
+static int	log_send(const uint8_t *, size_t);
+static void	log_enqueue(const uint8_t *, size_t);
+
 static void
 log_connect(void)
 {
@@ -122,14 +135,73 @@ log_emit(int prio, pid_t pid, const char *text)
 	}
 	if (log_fd == -1)
 		return;
-	if (send(log_fd, buf_data(&b), buf_len(&b), MSG_NOSIGNAL) == -1 &&
-	    (errno == ENOTCONN || errno == ECONNREFUSED || errno == EDESTADDRREQ)) {
+	/* Keep the order: while lines wait, new ones queue behind them. */
+	if (log_queue_len > 0 || log_send(buf_data(&b), buf_len(&b)) == 1)
+		log_enqueue(buf_data(&b), buf_len(&b));
+}
+
+/* 0 sent or dropped for good, 1 the socket is full (try later). */
+static int
+log_send(const uint8_t *p, size_t n)
+{
+	if (send(log_fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT) != -1)
+		return 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 1;
+	if (errno == ENOTCONN || errno == ECONNREFUSED ||
+	    errno == EDESTADDRREQ) {
 		/* syslogd restarted: reconnect once and retry. */
 		log_connect();
 		if (log_fd != -1)
-			(void)send(log_fd, buf_data(&b), buf_len(&b),
-			    MSG_NOSIGNAL);
+			(void)send(log_fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	}
+	return 0;
+}
+
+/*
+ * A burst (say -d during a mirror) can outrun syslogd's queue.  Lines
+ * wait here, bounded, and the monitor's loop flushes them; only when
+ * even this is full is a line lost, and the loss is counted.
+ */
+static void
+log_enqueue(const uint8_t *p, size_t n)
+{
+	if (n > 0xffff || LOG_QUEUE_BYTES - log_queue_len < n + 2) {
+		log_dropped++;
+		return;
+	}
+	log_queue[log_queue_len] = (uint8_t)(n >> 8);
+	log_queue[log_queue_len + 1] = (uint8_t)n;
+	memcpy(log_queue + log_queue_len + 2, p, n);
+	log_queue_len += n + 2;
+}
+
+int
+log_flush(void)
+{
+	size_t off = 0;
+
+	while (off < log_queue_len && log_fd != -1) {
+		size_t n = (size_t)log_queue[off] << 8 | log_queue[off + 1];
+
+		if (log_send(log_queue + off + 2, n) == 1)
+			break;
+		off += n + 2;
+	}
+	if (off > 0) {
+		memmove(log_queue, log_queue + off, log_queue_len - off);
+		log_queue_len -= off;
+	}
+	if (log_queue_len == 0 && log_dropped > 0) {
+		char line[64];
+		unsigned long n = log_dropped;
+
+		log_dropped = 0;
+		(void)cstr_printf(line, sizeof(line), "%lu log lines were "
+		    "lost: syslogd did not keep up", n);
+		log_emit(LOG_WARNING, getpid(), line);
+	}
+	return log_queue_len > 0;
 }
 
 static void

@@ -19,6 +19,8 @@
 /* Open the syslog socket (path NULL: /dev/log).  Also echo to stderr? */
 void	 log_open(const char *ident, const char *sockpath, int to_stderr);
 void	 log_close(void);
+/* Send lines that waited for a full syslog socket; 1 if some still wait. */
+int	 log_flush(void);
 void	 log_reopen(void);
 
 /*
