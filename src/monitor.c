@@ -211,6 +211,16 @@ login_failed(struct mon_sess *s, const struct mon_result *r)
 	    (int64_t)s->failures * opts.login_delay_ms, fail_now, s);
 }
 
+/* The login worker's part is over (failed, refused or dead). */
+static void
+drop_worker(struct mon_sess *s)
+{
+	ev_io_stop(mon_loop, &s->wio);
+	close(s->wchan);
+	s->wchan = -1;
+	s->worker = 0;
+}
+
 static void
 worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 {
@@ -232,10 +242,7 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		close(fd);
 	if (r <= 0) {
 		/* The worker died without an answer: a failed attempt. */
-		ev_io_stop(mon_loop, &s->wio);
-		close(s->wchan);
-		s->wchan = -1;
-		s->worker = 0;
+		drop_worker(s);
 		login_failed(s, NULL);
 		return;
 	}
@@ -252,10 +259,7 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		return;
 	}
 	if (m.res.kind != MON_RESULT_OK) {
-		ev_io_stop(mon_loop, &s->wio);
-		close(s->wchan);
-		s->wchan = -1;
-		s->worker = 0;
+		drop_worker(s);
 		login_failed(s, &m.res);
 		return;
 	}
@@ -277,12 +281,9 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			    m.res.text, m.res.class_name);
 			log_msg(LOG_NOTICE, "login of %s from %s refused: class "
 			    "%s is full", m.res.user, s->ip, m.res.class_name);
-			ev_io_stop(mon_loop, &s->wio);
-			close(s->wchan);
-			s->wchan = -1;
 			if (s->worker > 0)
 				(void)kill(s->worker, SIGKILL);
-			s->worker = 0;
+			drop_worker(s);
 			login_failed(s, &full);
 			return;
 		}
