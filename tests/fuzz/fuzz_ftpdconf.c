@@ -1,4 +1,4 @@
-/* fuzz-srcs: src/conf/ftpdconf.c src/lib/buf.c src/lib/str.c */
+/* fuzz-srcs: src/conf/ftpdconf.c src/lib/file.c src/lib/buf.c src/lib/str.c */
 /*
  * fuzz_ftpdconf.c: libFuzzer target for the ftpd.conf(5) parser.
  *

@@ -1,4 +1,4 @@
-/* fuzz-srcs: src/auth/idmap.c src/lib/str.c */
+/* fuzz-srcs: src/auth/idmap.c src/lib/file.c src/lib/str.c */
 /*
  * fuzz_idmap.c: libFuzzer target for the passwd/group table parsers.
  *
