@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,17 +23,29 @@
 
 static unsigned	facts = MLSX_F_DEFAULT;
 
+/*
+ * Who the session is, for the perm fact.  The group list is read once:
+ * it cannot change in a process that has dropped its privileges.
+ */
 static void
-who_am_i(struct mlsx_user *u, gid_t *groups, size_t ngmax)
+who_am_i(struct mlsx_user *u)
 {
-	int n;
+	static gid_t *groups;
+	static int ngroups = -1;
 
+	if (ngroups == -1) {
+		int n = getgroups(0, NULL);
+
+		ngroups = 0;
+		if (n > 0 && (groups = calloc((size_t)n, sizeof(*groups))) !=
+		    NULL && (n = getgroups(n, groups)) > 0)
+			ngroups = n;
+	}
 	memset(u, 0, sizeof(*u));
 	u->uid = getuid();
 	u->gid = getgid();
-	n = getgroups((int)ngmax, groups);
 	u->groups = groups;
-	u->ngroups = n > 0 ? (size_t)n : 0;
+	u->ngroups = (size_t)ngroups;
 	u->guest = sess.guest;
 	u->guest_modify = session_guest_modify();
 	u->no_mkdir = sess.guest && opts.guest_no_mkdir;
@@ -65,7 +78,6 @@ cmd_mlst(struct str arg)
 {
 	BUF_DECLARE(b, MLSX_FACTS_MAX + PATH_MAX + 8);
 	struct mlsx_user who;
-	gid_t groups[NGROUPS_MAX];
 	struct stat st, parent;
 	char path[PATH_MAX], dir[PATH_MAX];
 	const struct stat *pp = NULL;
@@ -86,7 +98,7 @@ cmd_mlst(struct str arg)
 		(void)cstr_copy(dir, sizeof(dir), ".");
 	if (stat(dir, &parent) == 0)
 		pp = &parent;
-	who_am_i(&who, groups, NGROUPS_MAX);
+	who_am_i(&who);
 	(void)buf_addc(&b, ' ');
 	if (mlsx_format(&b, facts, path, &st, MLSX_ENTRY, pp, &who,
 	    sess.ids) != 0) {
@@ -135,7 +147,6 @@ mlsd_list(const char *dir, int (*sink)(void *, const void *, size_t),
 	uint8_t line_mem[MLSX_FACTS_MAX + 512];
 	struct buf line;
 	struct mlsx_user who;
-	gid_t groups[NGROUPS_MAX];
 	struct stat self, st, up;
 	struct dirent *de;
 	DIR *d;
@@ -148,7 +159,7 @@ mlsd_list(const char *dir, int (*sink)(void *, const void *, size_t),
 		closedir(d);
 		return -1;
 	}
-	who_am_i(&who, groups, NGROUPS_MAX);
+	who_am_i(&who);
 	if (fstatat(dfd, "..", &up, 0) == -1)
 		up = self;
 	while ((de = readdir(d)) != NULL && n++ < MLSD_MAX_ENTRIES) {

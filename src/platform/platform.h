@@ -30,7 +30,11 @@ void	 plat_proctitle(const char *fmt, ...)
 /* Raise RLIMIT_NOFILE as far as allowed (the listener holds many fds). */
 void	 plat_raise_nofile(void);
 
-/* Give free heap memory back to the kernel (idle sessions stay small). */
+/*
+ * Give free heap memory back to the kernel, and the stack pages below
+ * the caller's frame (left dirty by the login's deep calls): an idle
+ * session then holds only what it uses.
+ */
 void	 plat_trim_memory(void);
 /* Close every descriptor >= lowfd. */
 void	 plat_closefrom(int lowfd);

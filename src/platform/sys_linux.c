@@ -2,6 +2,7 @@
  * sys_linux.c: platform.h on Linux (prctl, sendfile(2), libbsd's
  * setproctitle).
  */
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -16,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <utmp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <malloc.h>
 #include <errno.h>
@@ -94,7 +96,18 @@ plat_raise_nofile(void)
 void
 plat_trim_memory(void)
 {
+	volatile char here;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), top;
+	int i;
+
 	(void)malloc_trim(0);
+	/* Below our frame (and a page of margin) nothing is live. */
+	top = ((uintptr_t)&here & ~(page - 1)) - 2 * page;
+	for (i = 0; i < 256; i++) {
+		if (madvise((void *)(top - (uintptr_t)i * page), page,
+		    MADV_DONTNEED) == -1)
+			break;	/* the end of the stack mapping */
+	}
 }
 
 void
