@@ -229,8 +229,13 @@ static void
 retr_ascii(void)
 {
 	struct xfer *x = &sess.x;
-	uint8_t in[XFER_BUF / 2];
-	size_t used, half = x->buf_cap;
+	/*
+	 * The file is read into the upper half of the staging buffer and
+	 * converted into the lower half: a quarter of it in can at most
+	 * double.  (Not on the stack: an idle session would keep the pages.)
+	 */
+	uint8_t *in = x->buf + x->buf_cap / 2;
+	size_t used, inmax = x->buf_cap / 4;
 
 	for (;;) {
 		ssize_t n;
@@ -245,8 +250,7 @@ retr_ascii(void)
 		}
 		if (r == 0)
 			return;
-		n = read(x->file, in, sizeof(in) < half / 2 ? sizeof(in) :
-		    half / 2);
+		n = read(x->file, in, inmax);
 		if (n == -1) {
 			finish(551, "Error on input file: %s.",
 			    strerror(errno));
@@ -257,7 +261,7 @@ retr_ascii(void)
 			return;
 		}
 		x->buf_len = ascii_to_net(&x->as, in, (size_t)n, x->buf,
-		    x->buf_cap, &used);
+		    x->buf_cap / 2, &used);
 		x->buf_off = 0;
 		/* REST in ASCII counts converted bytes: drop the skipped. */
 		if (x->offset > 0) {
