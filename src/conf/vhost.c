@@ -14,6 +14,7 @@
 
 #include "conf/vhost.h"
 #include "file.h"
+#include "ftp/addr.h"
 #include "log/log.h"
 #include "str.h"
 
@@ -137,39 +138,6 @@ vhost_load(const char *path)
 	return n;
 }
 
-static int
-same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	const uint8_t *pa, *pb;
-	size_t la, lb;
-
-	if (a->ss_family == AF_INET) {
-		pa = (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
-		la = 4;
-	} else if (a->ss_family == AF_INET6) {
-		pa = (const uint8_t *)&((const struct sockaddr_in6 *)a)->sin6_addr;
-		la = 16;
-		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)pa)) {
-			pa += 12;
-			la = 4;
-		}
-	} else
-		return 0;
-	if (b->ss_family == AF_INET) {
-		pb = (const uint8_t *)&((const struct sockaddr_in *)b)->sin_addr;
-		lb = 4;
-	} else if (b->ss_family == AF_INET6) {
-		pb = (const uint8_t *)&((const struct sockaddr_in6 *)b)->sin6_addr;
-		lb = 16;
-		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)pb)) {
-			pb += 12;
-			lb = 4;
-		}
-	} else
-		return 0;
-	return la == lb && memcmp(pa, pb, la) == 0;
-}
-
 const struct vhost *
 vhost_by_addr(const struct sockaddr_storage *ss)
 {
@@ -177,7 +145,7 @@ vhost_by_addr(const struct sockaddr_storage *ss)
 
 	for (i = 0; i < ntable; i++)
 		for (j = 0; j < table[i].naddr; j++)
-			if (same_addr(&table[i].addr[j], ss))
+			if (addr_same_host(&table[i].addr[j], ss))
 				return &table[i];
 	return NULL;
 }
