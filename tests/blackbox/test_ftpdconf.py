@@ -6,7 +6,7 @@ the file leaves at their defaults, and the effect of every directive the
 daemon applies: timeout, maxtimeout, umask, modify, upload, passive,
 portrange, advertise, checkportcmd, maxfilesize, sanenames, limit, motd,
 classtype, chroot, homedir, template, display, notify, hidesymlinks,
-rateget and rateput."""
+rateget, rateput and denyquick."""
 
 import ftplib
 import io
@@ -698,3 +698,36 @@ def test_readsize_writesize_keep_data_exact(ftpd, world, make_user):
     got = []
     ftp.retrbinary("RETR sized.bin", got.append)
     assert b"".join(got) == payload
+
+
+# ---------------------------------------------------------------- denyquick
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_denyquick_refuses_at_user(ftpd, world, make_user, quick):
+    """denyquick: a user denied by ftpusers gets 530 to USER, before any
+    password; without it, 331 and then 530 after PASS.  Users not listed,
+    and unknown names (no user enumeration), still get 331."""
+    denied, allowed = make_user(), make_user()
+    world.conf("ftpusers", f"{denied.name}\n")
+    _conf(world, "denyquick real\n" if quick else "modify real\n")
+    srv = ftpd()
+    mark = world.syslog.mark()
+    ftp = srv.connect()
+    if quick:
+        with pytest.raises(ftplib.error_perm) as ei:
+            ftp.sendcmd(f"USER {denied.name}")
+        assert str(ei.value) == f"530 User {denied.name} access denied."
+        world.syslog.expect(r"refused at USER: ftpusers \(denyquick\)",
+                            start=mark)
+    else:
+        assert ftp.sendcmd(f"USER {denied.name}").startswith("331")
+        with pytest.raises(ftplib.error_perm) as ei:
+            ftp.sendcmd(f"PASS {denied.password}")
+        assert str(ei.value).startswith("530")
+    assert ftp.sendcmd("USER no-such-user-xq").startswith("331")
+    ftp.close()
+    ftp = srv.connect()
+    assert ftp.login(allowed.name, allowed.password).startswith("230")
+    ftp.quit()
+    # The daemon survives and answers the next client.
+    assert srv.anon().sendcmd("NOOP").startswith("200")
