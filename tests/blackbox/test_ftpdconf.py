@@ -6,7 +6,7 @@ the file leaves at their defaults, and the effect of every directive the
 daemon applies: timeout, maxtimeout, umask, modify, upload, passive,
 portrange, advertise, checkportcmd, maxfilesize, sanenames, limit, motd,
 classtype, chroot, homedir, template, display, notify, hidesymlinks,
-rateget, rateput and denyquick."""
+rateget, rateput, denyquick, sendbufsize and recvbufsize."""
 
 import ftplib
 import io
@@ -731,3 +731,54 @@ def test_denyquick_refuses_at_user(ftpd, world, make_user, quick):
     ftp.quit()
     # The daemon survives and answers the next client.
     assert srv.anon().sendcmd("NOOP").startswith("200")
+
+
+# ------------------------------------------------- sendbufsize, recvbufsize
+
+def _skmem(local_port, remote_port):
+    """The kernel's skmem counters (rb = receive buffer, tb = send
+    buffer) of one established TCP connection, from ss(8)."""
+    import re
+    import subprocess
+    r = subprocess.run(["ss", "-Htmn", "state", "established", "sport", "=",
+                        f":{local_port}", "dport", "=", f":{remote_port}"],
+                       capture_output=True, text=True, timeout=10)
+    m = re.search(r"skmem:\(([^)]*)\)", r.stdout)
+    if not m:
+        return None
+    return {k: int(v) for k, v in re.findall(r"([a-z]+)(\d+)", m.group(1))}
+
+
+def test_sendbufsize_recvbufsize_set_data_socket_buffers(ftpd, world,
+                                                         make_user):
+    """sendbufsize and recvbufsize become SO_SNDBUF and SO_RCVBUF of the
+    data socket (Linux reports twice the value set).  The transfers are
+    throttled so that the connections are still open when looked at."""
+    if shutil.which("ss") is None:
+        pytest.skip("ss (iproute2) is not installed")
+    user = make_user()
+    _conf(world, "sendbufsize real 48k\nrecvbufsize real 40k\n"
+          "rateget real 64k\nrateput real 64k\n")
+    srv = ftpd()
+    ftp = srv.login(user)
+    (user.home / "src.bin").write_bytes(os.urandom(100_000))
+    ftp.voidcmd("TYPE I")
+    with ftp.transfercmd("RETR src.bin") as conn:
+        server_port = conn.getpeername()[1]
+        mem = wait_until(lambda: _skmem(server_port,
+                                        conn.getsockname()[1]), 5)
+        assert mem is not None, "data connection not found by ss"
+        assert mem["tb"] == 2 * 48 * 1024, mem
+        conn.settimeout(30)
+        while conn.recv(65536):
+            pass
+    assert ftp.voidresp().startswith("226")
+    with ftp.transfercmd("STOR dst.bin") as conn:
+        server_port = conn.getpeername()[1]
+        conn.sendall(b"x" * 1000)
+        mem = wait_until(lambda: _skmem(server_port,
+                                        conn.getsockname()[1]), 5)
+        assert mem is not None, "data connection not found by ss"
+        assert mem["rb"] == 2 * 40 * 1024, mem
+    assert ftp.voidresp().startswith("226")
+    ftp.quit()
