@@ -782,3 +782,29 @@ def test_sendbufsize_recvbufsize_set_data_socket_buffers(ftpd, world,
         assert mem["rb"] == 2 * 40 * 1024, mem
     assert ftp.voidresp().startswith("226")
     ftp.quit()
+
+
+def test_accepted_without_effect_sendlowat_mmapsize_conversion(ftpd, world,
+                                                               make_user,
+                                                               tmp_path):
+    """Directives ftpd.conf(5) documents as accepted but not applied:
+    sendlowat (Linux cannot set SO_SNDLOWAT), mmapsize (sendfile is used)
+    and conversion (no program is ever run).  The file loads, transfers
+    work, and asking for a converted name runs nothing."""
+    user = make_user()
+    marker = tmp_path / "conversion-ran"
+    script = tmp_path / "conv.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat \"$1\"\n")
+    script.chmod(0o755)
+    _conf(world, "sendlowat real 8k\nmmapsize real 1m\n"
+          f"conversion real .conv f . {script} %s\n")
+    srv = ftpd()
+    data = os.urandom(300_000)
+    (user.home / "plain.bin").write_bytes(data)
+    ftp = srv.login(user)
+    assert retr_bytes(ftp, "plain.bin")[0] == data
+    with pytest.raises(ftplib.error_perm) as ei:
+        retr_bytes(ftp, "plain.bin.conv")
+    assert str(ei.value).startswith("550")
+    ftp.quit()
+    assert not marker.exists()
