@@ -80,3 +80,32 @@ def test_passive_ports_reused_after_transfers(ftpd, world):
         assert recv_all(data) == world.files["pub/hello.txt"]
         data.close()
         assert ftp.voidresp().startswith("226 "), i
+
+
+def test_host_with_an_address_literal(ftpd, world):
+    """HOST with an address literal (RFC 7151 3.2) used to get 504: the
+    server's own address (bracketed or not) selects the default host, an
+    address of an /etc/ftphosts entry selects that entry, any other 504."""
+    import ftplib
+
+    import pytest
+
+    from bbutil import OTHER_LOOPBACK
+    world.conf("ftphosts", f"{OTHER_LOOPBACK} {world.anon.name}\n")
+    srv = ftpd()
+    for literal in ("127.0.0.1", "[127.0.0.1]"):
+        ftp = ftplib.FTP()
+        ftp.connect("127.0.0.1", srv.port, timeout=IO_TIMEOUT)
+        assert ftp.sendcmd(f"HOST {literal}") == \
+            "220 Host 127.0.0.1 selected."
+        assert ftp.login().startswith("230")
+        ftp.quit()
+    ftp = ftplib.FTP()
+    ftp.connect("127.0.0.1", srv.port, timeout=IO_TIMEOUT)
+    assert ftp.sendcmd(f"HOST {OTHER_LOOPBACK}") == \
+        f"220 Host {OTHER_LOOPBACK} selected."
+    for other in ("10.1.2.3", "[::1]", "[2001:db8::1]"):
+        with pytest.raises(ftplib.error_perm) as ei:
+            ftp.sendcmd(f"HOST {other}")
+        assert str(ei.value) == "504 Unknown host."
+    ftp.close()
