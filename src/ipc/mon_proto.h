@@ -15,7 +15,7 @@
 
 #define MON_USER_MAX	256
 #define MON_PASS_MAX	256
-#define MON_PENDING_MAX	1024
+#define MON_PENDING_MAX	4096	/* = CTL_IN_MAX: all a client can pipeline */
 #define MON_TEXT_MAX	1024
 #define MON_TLS_MAX	2304	/* >= TLS_HANDOFF_MAX (tls/tls.h) */
 

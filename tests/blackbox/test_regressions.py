@@ -109,3 +109,31 @@ def test_host_with_an_address_literal(ftpd, world):
             ftp.sendcmd(f"HOST {other}")
         assert str(ei.value) == "504 Unknown host."
     ftp.close()
+
+
+def test_commands_pipelined_after_pass_beyond_1k(ftpd, world):
+    """Everything a client pipelines behind PASS reaches the session; more
+    than 1 KiB of it used to fail the login with 530."""
+    srv = ftpd()
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=IO_TIMEOUT)
+    f = s.makefile("rb")
+
+    def reply():
+        lines = []
+        while True:
+            line = f.readline().decode()
+            assert line, "connection closed"
+            lines.append(line)
+            if len(line) > 3 and line[3] == " ":
+                return lines
+
+    assert reply()[-1].startswith("220")
+    n = 300                                   # 300 x "NOOP\r\n" = 1800 bytes
+    s.sendall(b"USER anonymous\r\nPASS guest@example.com\r\n" +
+              b"NOOP\r\n" * n + b"QUIT\r\n")
+    assert reply()[-1].startswith("331")
+    assert reply()[-1].startswith("230")
+    for _ in range(n):
+        assert reply()[-1].startswith("200")
+    assert reply()[-1].startswith("221")
+    s.close()
