@@ -126,6 +126,8 @@ struct opts {
 	int noresume;		/* -N: data connections start new sessions */
 	const char *suites;	/* -Y: TLS 1.3 ciphersuites offered */
 	int tls12;		/* -V 1.2: TLS 1.2 only */
+	const char *certfile;	/* -C: ceiling -e: the sender's chain */
+	const char *keyfile;	/* -K: ceiling -e: the sender's key */
 };
 static struct opts O = {
 	.mode = M_LOGIN, .host = "127.0.0.1", .port = 21, .user = "anonymous",
@@ -1686,6 +1688,93 @@ ceil_sender(int lfd, int filefd, off_t size, long count)
 	_exit(0);
 }
 
+/* The TLS ceiling's sender (ceiling -e): like ceil_sender, but what a
+ * user-space TLS server has to do: pread(2) into a 256 KiB buffer and
+ * SSL_write it (blocking), TCP_CORK on, close_notify at the end. */
+static void
+ceil_tls_sender(int lfd, int filefd, off_t size, long count)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	size_t bufsz = 256 * 1024;
+	char *buf = malloc(bufsz);
+	long i;
+
+	if (ctx == NULL || buf == NULL ||
+	    SSL_CTX_use_certificate_chain_file(ctx, O.certfile) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, O.keyfile != NULL ? O.keyfile :
+	    O.certfile, SSL_FILETYPE_PEM) != 1)
+		_exit(3);
+	(void)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	for (i = 0; i < count; i++) {
+		off_t off = 0;
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+		SSL *ssl;
+
+		if (fd < 0)
+			_exit(1);
+		ssl = SSL_new(ctx);
+		if (ssl == NULL || SSL_set_fd(ssl, fd) != 1 ||
+		    SSL_accept(ssl) != 1)
+			_exit(1);
+		/* After the handshake: corked, its last flight would wait
+		 * for the 200 ms timer. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one));
+		while (off < size) {
+			ssize_t n = pread(filefd, buf, bufsz, off);
+			size_t w;
+
+			if (n <= 0 || SSL_write_ex(ssl, buf, (size_t)n, &w) != 1)
+				_exit(1);
+			off += n;
+		}
+		(void)SSL_shutdown(ssl);
+		SSL_free(ssl);
+		close(fd);
+	}
+	SSL_CTX_free(ctx);
+	free(buf);
+	_exit(0);
+}
+
+/* The TLS ceiling's receiver: one blocking TLS stream read like `big -e`
+ * reads (SSL_read_ex into 1 MiB, read-ahead); the bytes it got. */
+static uint64_t
+ceil_tls_recv(const struct sockaddr_in *sa, struct thr *t, int *errs,
+    char *cipher, size_t ciphersize)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv;
+	uint64_t got = 0;
+	SSL *ssl;
+
+	tv.tv_sec = (time_t)O.timeout;
+	tv.tv_usec = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == -1)
+		die("ceiling connect: %s", strerror(errno));
+	ssl = SSL_new(g_ctx);
+	if (ssl == NULL || SSL_set_fd(ssl, fd) != 1)
+		die("SSL_new failed");
+	SSL_set_read_ahead(ssl, 1);
+	SSL_set_default_read_buffer_len(ssl, 256 * 1024);
+	if (SSL_connect(ssl) != 1) {
+		(*errs)++;
+		ERR_clear_error();
+	} else {
+		size_t n;
+
+		snprintf(cipher, ciphersize, "%s", SSL_get_cipher_name(ssl));
+		while (SSL_read_ex(ssl, t->buf, t->bufsz, &n) == 1)
+			got += n;
+		if (SSL_get_error(ssl, 0) != SSL_ERROR_ZERO_RETURN)
+			(*errs)++;
+		ERR_clear_error();
+	}
+	SSL_free(ssl);
+	close(fd);
+	return got;
+}
+
 static void
 run_ceiling(void)
 {
@@ -1698,6 +1787,7 @@ run_ceiling(void)
 	double c0, c1, send_cpu;
 	long i, count = O.count > 0 ? O.count : 1;
 	int errs = 0, lfd, filefd, status = 0;
+	char cipher[64] = "-";
 	pid_t pid;
 
 	memset(&t, 0, sizeof(t));
@@ -1722,10 +1812,22 @@ run_ceiling(void)
 	pid = fork();
 	if (pid == -1)
 		die("fork: %s", strerror(errno));
-	if (pid == 0)
+	if (pid == 0) {
+		if (O.tls)
+			ceil_tls_sender(lfd, filefd, st.st_size, count);
 		ceil_sender(lfd, filefd, st.st_size, count);
+	}
 	close(lfd);
-	for (i = 0; i < count; i++) {
+	for (i = 0; O.tls && i < count; i++) {
+		uint64_t t0 = now_ns(), got;
+
+		got = ceil_tls_recv(&sa, &t, &errs, cipher, sizeof(cipher));
+		ns += now_ns() - t0;
+		total += got;
+		if (got != (uint64_t)st.st_size)
+			errs++;
+	}
+	for (i = 0; !O.tls && i < count; i++) {
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		uint64_t t0 = now_ns(), got = 0;
 		struct epoll_event e;
@@ -1763,10 +1865,13 @@ run_ceiling(void)
 	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	c1 = self_cpu_s();
 	printf("loadgen mode=ceiling label=%s rmethod=%s ops=%ld bytes=%" PRIu64
-	    " secs=%.3f mb_s=%.1f send_cpu_s=%.3f cli_cpu_s=%.3f errors=%d\n",
-	    O.label, rmethod_names[O.rmethod], count, total, ns / 1e9,
-	    ns ? (double)total / (ns / 1e9) / 1e6 : 0, send_cpu, c1 - c0,
-	    errs);
+	    " secs=%.3f mb_s=%.1f send_cpu_s=%.3f cli_cpu_s=%.3f errors=%d",
+	    O.label, O.tls ? "ssl_read" : rmethod_names[O.rmethod], count,
+	    total, ns / 1e9, ns ? (double)total / (ns / 1e9) / 1e6 : 0,
+	    send_cpu, c1 - c0, errs);
+	if (O.tls)
+		printf(" tls_cipher=%s", cipher);
+	printf("\n");
 }
 
 struct crypt_arg {
@@ -1976,6 +2081,8 @@ usage(void)
 	    "      server's certificate (for the -h address) against ca-file,\n"
 	    "      without it nothing is verified; -Y sets the TLS 1.3\n"
 	    "      ciphersuites offered, -V 1.2 caps the version at TLS 1.2\n"
+	    "  ceiling -e -C chain [-K key]: the sender is a user-space TLS\n"
+	    "      server (pread + SSL_write) with that certificate\n"
 	    "       loadgen -m reaper -- daemon [args...]\n", stderr);
 	exit(2);
 }
@@ -1989,7 +2096,7 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
-	while ((ch = getopt(argc, argv, "m:h:p:u:w:c:j:i:d:n:t:T:f:o:F:s:r:k:l:eA:NY:V:"))
+	while ((ch = getopt(argc, argv, "m:h:p:u:w:c:j:i:d:n:t:T:f:o:F:s:r:k:l:eA:NY:V:C:K:"))
 	    != -1) {
 		switch (ch) {
 		case 'm':
@@ -2029,6 +2136,8 @@ main(int argc, char **argv)
 		case 'e': O.tls = 1; break;
 		case 'A': O.cafile = optarg; break;
 		case 'N': O.noresume = 1; break;
+		case 'C': O.certfile = optarg; break;
+		case 'K': O.keyfile = optarg; break;
 		case 'Y': O.suites = optarg; break;
 		case 'V':
 			if (strcmp(optarg, "1.2") != 0)
@@ -2075,8 +2184,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	case M_CEIL:
-		if (O.file == NULL)
+		if (O.file == NULL || (O.tls && O.certfile == NULL))
 			usage();
+		if (O.tls)
+			tls_client_init();
 		run_ceiling();
 		return 0;
 	case M_CRYPT:
