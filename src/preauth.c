@@ -243,16 +243,29 @@ do_user(struct str arg)
 		    "account; log in without AUTH TLS.");
 		return;
 	}
+	if (opts.anon_only && !ftp_is_anonymous(pa.user)) {
+		pa.have_user = 0;
+		(void)ctl_reply(&pa.ctl, 530, "Sorry, only anonymous ftp "
+		    "allowed.");
+		return;
+	}
+	/* ftpd.conf denyquick: ftpusers decides now, not after PASS. */
+	if (classconf_any_denyquick()) {
+		struct mon_login_fail fail;
+
+		if (mon_user_check(pa.user, pa.host, &fail) == 0) {
+			pa.have_user = 0;
+			(void)ctl_write(&pa.ctl, fail.text, strlen(fail.text));
+			(void)ctl_write(&pa.ctl, "\r\n", 2);
+			if (fail.fatal)
+				pa_exit(0);
+			return;
+		}
+	}
 	if (ftp_is_anonymous(pa.user)) {
 		pa.have_user = 1;
 		(void)ctl_reply(&pa.ctl, 331, "Guest login ok, send your "
 		    "email address as password.");
-		return;
-	}
-	if (opts.anon_only) {
-		pa.have_user = 0;
-		(void)ctl_reply(&pa.ctl, 530, "Sorry, only anonymous ftp "
-		    "allowed.");
 		return;
 	}
 	pa.have_user = 1;
@@ -328,6 +341,9 @@ dispatch(struct str line)
 		ftp_pbsz(&pa.ctl, arg, pa.tls_on, &pa.prot);
 	else if (str_eq_ci(verb, "PROT"))
 		ftp_prot(&pa.ctl, arg, pa.tls_on, -1, &pa.prot);
+	else if (str_eq_ci(verb, "CCC"))
+		(void)ctl_reply(&pa.ctl, 502, "CCC not implemented: the "
+		    "control connection stays protected.");
 	else if (str_eq_ci(verb, "FEAT"))
 		ftp_feat(&pa.ctl);
 	else if (str_eq_ci(verb, "HELP"))
