@@ -635,13 +635,14 @@ ceiling() {		# round a|b: one loopback stream fed by sendfile
 	printf '    %-9s %-4s r%s %s MB/s\n' loopback "W1c$2" "$1" "$(kv mb_s "$out")"
 }
 
-ceiling_tls() {		# round: one loopback TLS stream from a user-space
-			# TLS sender (pread + SSL_write), received like W8
+tls_reference() {	# round: one loopback TLS stream from a minimal
+			# user-space TLS sender (pread + SSL_write), received
+			# like W8: what TLS without kernel TLS costs at least
 	local out
 	out=$("$LG" -m ceiling -e -A "$TLS/ca.pem" -C "$TLS/chain.pem" \
-	    -K "$TLS/server.key" -F "$BIG" -n "$BIG_N" -l "ceiling-tls/$1")
-	echo "round=$1 server=- workload=W8c $out" >>"$RES"
-	printf '    %-9s %-4s r%s %s MB/s (%s, sender CPU %s s)\n' loopback W8c "$1" \
+	    -K "$TLS/server.key" -F "$BIG" -n "$BIG_N" -l "tls-ref/$1")
+	echo "round=$1 server=- workload=W8r $out" >>"$RES"
+	printf '    %-9s %-4s r%s %s MB/s (%s, sender CPU %s s)\n' loopback W8r "$1" \
 	    "$(kv mb_s "$out")" "$(kv tls_cipher "$out")" "$(kv send_cpu_s "$out")"
 }
 
@@ -681,7 +682,7 @@ run_round() {
 	ceiling "$r" b
 	if [ -n "$TLS_KEYS" ]; then
 		log "round $r: W8 RETR ${BIG_MB} MiB x$BIG_N over PROT P (FTPS), one client"
-		ceiling_tls "$r"
+		tls_reference "$r"
 		for s in $sv; do
 			lg "$r" "$s+tls" W8 -m big -p "${PORT[$s+tls]}" $anon $ftps \
 			    -f "/$(basename "$BIG")" -s $((BIG_MB * 1048576)) \

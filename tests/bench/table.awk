@@ -44,9 +44,9 @@ function metric(m, w, s, r,    b, k, ops, pair, ok, c) {
 		return ops > 0 ? 1000 * num(get(w, s, r, "srv_cpu_s")) / ops : ""
 	}
 	# W8 against the same server's plain figure of the same round
-	if (m == "tceil_pct") {
-		c = has("W8c", "-", r, "mb_s") ? num(get("W8c", "-", r, "mb_s")) : 0
-		return c > 0 ? 100 * num(get(w, s, r, "mb_s")) / c : ""
+	if (m == "send_cpu_gib") {	# W8r: the reference sender's CPU
+		b = num(get(w, s, r, "bytes"))
+		return b > 0 ? num(get(w, s, r, "send_cpu_s")) / (b / 1073741824) : ""
 	}
 	if (m == "w1_pct" || m == "w3_pct") {
 		b = m == "w1_pct" ? "W1" : "W3"
@@ -189,7 +189,6 @@ END {
 	row("W7", "  total memory MiB", "tot_mib", "-")
 	row("W8", "RETR over PROT P MB/s", "mb_s", "+")
 	row("W8", "  % of W1 (plain RETR)", "w1_pct", "+")
-	row("W8", "  % of the TLS ceiling", "tceil_pct", "+")
 	row("W8", "  server CPU s/GiB", "cpu_gib", "-")
 	row("W8l", "FTPS anon logins/s", "ops_s", "+")
 	row("W8l", "  % of W3 (plain login)", "w3_pct", "+")
@@ -203,11 +202,12 @@ END {
 	    fmt(c), cn == "" ? "-" : cn, fmt(k), kn == "" ? "-" : kn)
 	printf("           kernel memory of one loopback TCP connection pair %s KiB (half is the client's, taken out of W5/W7)\n",
 	    fmt(pair_kb(1)))
-	if (has("W8c", "-", 1, "mb_s") || has("W8c", "-", 2, "mb_s")) {
-		t = mean("mb_s", "W8c", "-")
-		printf("           user-space TLS ceiling (pread + SSL_write, %s) %s MB/s (noise %s)\n",
-		    has("W8c", "-", 1, "tls_cipher") ? get("W8c", "-", 1, "tls_cipher") : get("W8c", "-", 2, "tls_cipher"),
-		    fmt(t), NOISE == "" ? "-" : NOISE)
+	if (has("W8r", "-", 1, "mb_s") || has("W8r", "-", 2, "mb_s")) {
+		t = mean("mb_s", "W8r", "-"); tn = NOISE
+		u = mean("send_cpu_gib", "W8r", "-")
+		printf("           minimal user-space TLS sender (pread + SSL_write, %s): %s MB/s (noise %s), %s s CPU/GiB\n",
+		    has("W8r", "-", 1, "tls_cipher") ? get("W8r", "-", 1, "tls_cipher") : get("W8r", "-", 2, "tls_cipher"),
+		    fmt(t), tn == "" ? "-" : tn, fmt(u))
 	}
 	# W8: what was negotiated, per server (round 1, else 2)
 	line = ""
