@@ -793,6 +793,14 @@ tls_start(void)
 
 	if (sess.cls.tlsreuse)
 		flags |= TLS_F_REQUIRE_REUSE;
+	/*
+	 * A client that only sends (an upload) never reads a ticket, and
+	 * closing a socket with unread bytes resets the connection, which
+	 * can destroy the last of its data in flight (curl with TLS 1.3):
+	 * no ticket on uploads.  Clients keep the control's tickets.
+	 */
+	if (x->kind == XF_STOR)
+		flags |= TLS_F_NO_TICKET;
 	if (ftps_server == NULL || sess.tls_parent == NULL ||
 	    (x->tls = tls_conn_new(ftps_server, x->sock, sess.tls_parent,
 	    flags)) == NULL) {

@@ -446,9 +446,10 @@ tls_conn_new(struct tls_server *srv, int fd, const struct tls_parent *parent,
 		/*
 		 * One fresh ticket per data connection: enough for clients
 		 * that use each ticket once, no more for those that keep
-		 * using the control connection's.
+		 * using the control connection's (none with TLS_F_NO_TICKET).
 		 */
-		if (SSL_set_num_tickets(c->ssl, 1) != 1)
+		if (SSL_set_num_tickets(c->ssl,
+		    (flags & TLS_F_NO_TICKET) ? 0 : 1) != 1)
 			goto fail;
 		if (flags & TLS_F_REQUIRE_REUSE)
 			SSL_set_cert_cb(c->ssl, refuse_full_handshake, c);

@@ -58,6 +58,7 @@ struct tls_config {
 /* tls_conn_new() flags */
 #define TLS_F_KTLS		0x01	/* try kernel TLS (data connections) */
 #define TLS_F_REQUIRE_REUSE	0x02	/* data only: no full handshake */
+#define TLS_F_NO_TICKET		0x04	/* data only: issue no ticket */
 
 struct tls_server;
 struct tls_conn;
