@@ -779,3 +779,12 @@ def inetd(ftpd_bin, world, accounts):
     for sess in sessions:
         sess.stop()
     _check_sanitizers({sess.stderr_path for sess in sessions})
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory):
+    """A throwaway CA and server certificate for FTPS tests, made once per
+    test session by tests/tls/make-certs.sh (tlsutil.Certs: .ca, .cert,
+    .key, .chain, .settings() for the -X tls_cert/tls_key keys)."""
+    import tlsutil
+    return tlsutil.make_certs(tmp_path_factory.mktemp("certs"))
