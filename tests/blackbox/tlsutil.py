@@ -60,13 +60,18 @@ def make_certs(d):
     return Certs(d)
 
 
-def client_context(certs, alpn=None, check_hostname=True):
+def client_context(certs, alpn=None, check_hostname=True, strict_eof=True):
     """A client context that trusts only the test CA and checks the name
-    (the server certificate has the SANs localhost, 127.0.0.1 and ::1)."""
+    (the server certificate has the SANs localhost, 127.0.0.1 and ::1).
+    strict_eof: clear OP_IGNORE_UNEXPECTED_EOF (Python sets it by default
+    with OpenSSL 3), so that a server ending a connection without
+    close_notify is an error (with suppress_ragged_eofs=False)."""
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH,
                                      cafile=str(certs.ca))
     ctx.check_hostname = check_hostname
     ctx.verify_mode = ssl.CERT_REQUIRED
+    if strict_eof:
+        ctx.options &= ~getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
     if alpn is not None:
         ctx.set_alpn_protocols(alpn)
     return ctx
@@ -147,7 +152,7 @@ def wrap_client(sock, certs, host=LOOPBACK, alpn=None, session=None,
     ctx = client_context(certs, alpn=alpn)
     sock.settimeout(IO_TIMEOUT)
     return ctx.wrap_socket(sock, server_hostname=server_hostname or host,
-                           session=session)
+                           session=session, suppress_ragged_eofs=False)
 
 
 def peer_der(port, certs=None, host=LOOPBACK, explicit=True):
