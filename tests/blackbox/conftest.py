@@ -606,9 +606,11 @@ class InetdSession:
         finally:
             lsock.close()
 
-    def connect(self, timeout=IO_TIMEOUT):
+    def connect(self, timeout=IO_TIMEOUT, client=None):
         """Listen, start the accept thread, connect ftplib (which waits for
-        the banner of the ftpd started on the accepted socket)."""
+        the banner of the ftpd started on the accepted socket).  client:
+        a callable (port, timeout) -> connected client to use instead of
+        bbutil.ftp_connect (e.g. an implicit FTPS client)."""
         lo, hi = pick_pasv_range()
         self.settings.setdefault("pasv_ports", f"{lo}-{hi}")
         # Like the standalone fixture: a port outside the ephemeral range,
@@ -629,7 +631,7 @@ class InetdSession:
         t = threading.Thread(target=self._serve, args=(lsock,), daemon=True)
         t.start()
         try:
-            ftp = bbutil.ftp_connect(self.port, timeout)
+            ftp = (client or bbutil.ftp_connect)(self.port, timeout)
         finally:
             t.join(timeout)
         if self.error:

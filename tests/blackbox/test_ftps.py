@@ -16,6 +16,7 @@ import ftplib
 import io
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -24,10 +25,12 @@ import subprocess
 
 import pytest
 
+import tlsutil
 from bbutil import (ANON_IDENT, GUEST_230, IO_TIMEOUT, LOOPBACK, NOOP_OK,
                     TRANSFER_OK, RawControl, cmdline_of, control_port,
                     descendants_of, is_listening, parse_pasv,
-                    pids_holding_connection, proc_ids,
+                    pids_holding_connection, proc_ids, proc_root,
+                    proc_status,
                     recv_all, wait_until)
 from tlsutil import (ImplicitFTP_TLS, ReusingFTP_TLS, TLSLines,
                      client_context, make_certs, need_tool, peer_der, retr,
@@ -221,18 +224,36 @@ def test_feat_lists_tls_only_with_a_certificate(ftpd, world, certs):
     assert not words & {"AUTH", "PBSZ", "PROT"}, words
 
 
+def _start_fails(ftpd, world, settings):
+    """Start a server that must refuse to start; the new stderr text."""
+    try:
+        before = world.stderr_path.stat().st_size
+    except FileNotFoundError:
+        before = 0
+    srv = ftpd(settings=settings, wait=False)
+    rc = srv.proc.wait(10)
+    assert rc != 0, f"started with {settings}"
+    with open(world.stderr_path, "rb") as f:
+        f.seek(before)
+        return f.read().decode(errors="replace")
+
+
 def test_bad_certificate_or_key_stops_the_start(ftpd, world, certs, tmp_path):
     other = make_certs(tmp_path / "other")
     # A key that does not belong to the certificate.
-    srv = ftpd(settings={"tls_cert": str(certs.chain),
-                         "tls_key": str(other.key)}, wait=False)
-    assert srv.proc.wait(10) != 0
+    err = _start_fails(ftpd, world, {"tls_cert": str(certs.chain),
+                                     "tls_key": str(other.key)})
+    assert re.search(r"(?i)key|cert|tls", err), err
     # A certificate file that is not PEM.
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate\n")
-    srv = ftpd(settings={"tls_cert": str(junk), "tls_key": str(certs.key)},
-               wait=False)
-    assert srv.proc.wait(10) != 0
+    err = _start_fails(ftpd, world, {"tls_cert": str(junk),
+                                     "tls_key": str(certs.key)})
+    assert re.search(r"(?i)key|cert|tls|pem", err), err
+    # A missing file.
+    err = _start_fails(ftpd, world, {"tls_cert": str(tmp_path / "none.pem"),
+                                     "tls_key": str(certs.key)})
+    assert err.strip(), "no reason given"
     # The good pair starts (the failures above were about the files).
     srv = _tls_server(ftpd, certs)
     assert srv.alive()
@@ -768,6 +789,9 @@ def test_ftps_session_processes(ftpd, world, certs, make_user):
                                           for p, _ in descendants_of(srv.pid)]))
     title = " ".join(cmdline_of(relay))
     assert "[tls]" in title, title
+    # The relay is the pre-login process, still jailed in empty_dir.
+    assert proc_root(relay) == os.path.realpath(str(world.empty_dir))
+    assert proc_status(relay).get("NoNewPrivs") == "1"
 
     def sessions():
         return [p for p, _ in descendants_of(srv.pid)
@@ -837,7 +861,8 @@ def test_sighup_reloads_certificate(ftpd, world, certs, tmp_path):
     mark = world.syslog.mark()
     cert.write_text("garbage\n")
     os.kill(srv.pid, signal.SIGHUP)
-    world.syslog.expect(r"(?i)cert|tls|pem", start=mark)
+    world.syslog.expect(rf"{re.escape(str(cert))}|SIGHUP|(?i:keep)",
+                        start=mark)
     assert srv.alive()
     assert peer_der(srv.port) == other.leaf_der()
     again = _secure(_ftps(srv, other))
@@ -909,3 +934,27 @@ def test_sni_check(ftpd, world, certs):
     ctx = client_context(certs, check_hostname=False)
     with pytest.raises(ssl.SSLError):
         ctx.wrap_socket(rc.sock, server_hostname="other.example")
+
+
+# ---------------------------------------------------------------- inetd
+
+def test_inetd_explicit_and_implicit(inetd, world, certs):
+    sess = inetd(settings=certs.settings())
+    ftp = sess.connect(client=lambda port, timeout: tlsutil.ftps_connect(
+        port, certs, timeout=timeout))
+    _secure(ftp)
+    assert retr(ftp, "pub/big.bin") == (world.big, TRANSFER_OK)
+    ftp.set_pasv(False)
+    assert retr(ftp, "pub/hello.txt") == (world.files["pub/hello.txt"],
+                                          TRANSFER_OK)
+    _all_reused(ftp)
+
+    settings = dict(certs.settings(), tls_implicit="yes")
+    sess = inetd(settings=settings)
+    ftp = sess.connect(client=lambda port, timeout: tlsutil.ftps_connect(
+        port, certs, cls=ImplicitFTP_TLS, timeout=timeout))
+    assert ftp.welcome.startswith("220"), ftp.welcome
+    assert ftp.login("anonymous", ANON_IDENT) == GUEST_230
+    ftp._prot_p = True                  # the implicit default
+    assert retr(ftp, "pub/big.bin") == (world.big, TRANSFER_OK)
+    _all_reused(ftp)
