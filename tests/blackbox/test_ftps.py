@@ -22,6 +22,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import warnings
 
 import pytest
 
@@ -320,6 +321,36 @@ def test_ftplib_tls_ipv6(ftpd, world, certs, make_user):
     _all_reused(uftp)
 
 
+def test_tls_versions(ftpd, world, certs):
+    srv = _tls_server(ftpd, certs)
+    # TLS 1.3 is preferred.
+    ftp = _secure(_ftps(srv, certs))
+    assert ftp.sock.version() == "TLSv1.3"
+    # A TLS 1.2 client works, data connections included (they resume
+    # a TLS 1.2 session).
+    ctx = client_context(certs)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ftp = _secure(_ftps(srv, certs, context=ctx))
+    assert ftp.sock.version() == "TLSv1.2"
+    for pasv in (True, False):
+        ftp.set_pasv(pasv)
+        assert retr(ftp, "pub/big.bin") == (world.big, TRANSFER_OK)
+        assert ftp.retrlines("LIST pub", lambda ln: None) == TRANSFER_OK
+    assert {d[0] for d in ftp.data_log} == {"TLSv1.2"}, ftp.data_log
+    _all_reused(ftp)
+    # TLS 1.1 is refused by the server (the client can offer it).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx = client_context(certs)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    old = _ftps(srv, certs, context=ctx)
+    with pytest.raises(ssl.SSLError) as ei:
+        old.auth()
+    assert "NO_PROTOCOLS_AVAILABLE" not in str(ei.value), str(ei.value)
+
+
 def test_pbsz_prot_before_login_carry_into_session(ftpd, world, certs):
     # PBSZ/PROT sent before USER apply to the session: the data connection
     # of a raw client that never sends PROT after login is TLS.
@@ -372,6 +403,18 @@ def test_stock_ftplib_without_session_reuse_is_refused(ftpd, world, certs):
     ftp.auth()
     ftp.prot_p()
     assert ftp.login("anonymous", ANON_IDENT) == GUEST_230
+    replies = []
+    getresp = ftp.getresp
+
+    def logged_getresp():
+        try:
+            r = getresp()
+        except ftplib.Error as e:
+            replies.append(str(e))
+            raise
+        replies.append(r)
+        return r
+    ftp.getresp = logged_getresp
     mark = world.syslog.mark()
     got = bytearray()
     try:
@@ -382,6 +425,8 @@ def test_stock_ftplib_without_session_reuse_is_refused(ftpd, world, certs):
         resp = _final(ftp)
     assert resp.startswith(NO_REUSE), resp
     assert bytes(got) == b""
+    # 150 first (the data connection was opened), then the 522.
+    assert [r[:3] for r in replies] == ["150", "522"], replies
     # The control connection survives.
     assert ftp.voidcmd("NOOP") == NOOP_OK
     world.syslog.expect(r"new session", start=mark)
@@ -695,7 +740,7 @@ def test_auth_pbsz_prot_replies(ftpd, world, certs):
     assert t.cmd("PBSZ").startswith("501")
     assert t.cmd("PBSZ abc").startswith("501")
     assert t.cmd("PBSZ 0") == PBSZ_OK
-    assert t.cmd("PBSZ 1024").startswith("200")
+    assert t.cmd("PBSZ 1024") == PBSZ_OK          # always 0 (RFC 4217)
     assert t.cmd("PROT").startswith("501")
     assert t.cmd("PROT S").startswith("536")
     assert t.cmd("PROT E").startswith("536")
@@ -889,6 +934,12 @@ def test_implicit_ftplib(ftpd, world, certs, make_user):
     assert retr(ftp, "pub/hello.txt") == (world.files["pub/hello.txt"],
                                           TRANSFER_OK)
     _all_reused(ftp)
+    # REIN keeps TLS and PROT goes back to P, the implicit default.
+    assert ftp.sendcmd("REIN") == "220 Service ready for new user."
+    assert ftp.login("anonymous", ANON_IDENT) == GUEST_230
+    ftp._prot_p = True
+    assert retr(ftp, "pub/text.txt") == (world.files["pub/text.txt"],
+                                         TRANSFER_OK)
     user = make_user()
     uftp = _ftps(srv, certs, cls=ImplicitFTP_TLS, port=iport)
     uftp.login(user.name, user.password)
