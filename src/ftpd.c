@@ -22,6 +22,7 @@
 #include "monitor.h"
 #include "platform/platform.h"
 #include "str.h"
+#include "tls/ftps.h"
 
 /* inetd hands us the socket as 0, 1 and 2: stderr must not write to it. */
 static void
@@ -83,6 +84,9 @@ main(int argc, char **argv)
 		goto fail;
 	/* A malformed ftpd.conf stops the server, naming file and line. */
 	if (classconf_load(err, sizeof(err)) == -1)
+		goto fail;
+	/* FTPS: the key is read here, as root, and never again by a child. */
+	if (ftps_init(err, sizeof(err)) == -1)
 		goto fail;
 
 	if (opts.mode == MODE_INETD)

@@ -29,6 +29,7 @@
 #include "monitor.h"
 #include "platform/platform.h"
 #include "str.h"
+#include "tls/ftps.h"
 
 #define MAX_LISTEN	8
 
@@ -36,6 +37,7 @@ static struct {
 	struct ev_loop	*loop;
 	struct ev_io	 io[MAX_LISTEN];
 	int		 fd[MAX_LISTEN];
+	int		 implicit[MAX_LISTEN];	/* the implicit FTPS port */
 	int		 nfd;
 	int		 pidfd;
 	int		 stopping;
@@ -67,7 +69,7 @@ on_accept(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			close(fd);
 			continue;
 		}
-		(void)mon_session_start(l, fd);
+		(void)mon_session_start(l, fd, *(const int *)io->arg);
 	}
 }
 
@@ -119,6 +121,7 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 	/* Files (ftpusers, ftpchroot, banners) are read per connection. */
 	log_reopen();
 	load_vhosts();
+	ftps_reload();
 	{
 		char err[512];
 
@@ -133,11 +136,11 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 }
 
 static int
-bind_all(char *err, size_t errsize)
+bind_all(const char *port, int implicit, char *err, size_t errsize)
 {
 	struct addrinfo hints, *res, *ai;
 	const char *host = opts.listen_addr[0] ? opts.listen_addr : NULL;
-	int r, one = 1, lasterr = 0;
+	int r, one = 1, lasterr = 0, first = ls.nfd;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
@@ -147,9 +150,9 @@ bind_all(char *err, size_t errsize)
 		hints.ai_family = AF_INET;
 	else if (opts.family6 && !opts.family4)
 		hints.ai_family = AF_INET6;
-	if ((r = getaddrinfo(host, opts.port, &hints, &res)) != 0) {
+	if ((r = getaddrinfo(host, port, &hints, &res)) != 0) {
 		(void)cstr_printf(err, errsize, "%s port %s: %s",
-		    host ? host : "*", opts.port, gai_strerror(r));
+		    host ? host : "*", port, gai_strerror(r));
 		return -1;
 	}
 	for (ai = res; ai != NULL && ls.nfd < MAX_LISTEN; ai = ai->ai_next) {
@@ -174,16 +177,17 @@ bind_all(char *err, size_t errsize)
 			    sizeof(name), NULL, 0, NI_NUMERICHOST) != 0)
 				(void)cstr_copy(name, sizeof(name), "?");
 			log_msg(LOG_WARNING, "cannot listen on %s port %s: %s",
-			    name, opts.port, strerror(lasterr));
+			    name, port, strerror(lasterr));
 			close(fd);
 			continue;
 		}
+		ls.implicit[ls.nfd] = implicit;
 		ls.fd[ls.nfd++] = fd;
 	}
 	freeaddrinfo(res);
-	if (ls.nfd == 0) {
+	if (ls.nfd == first) {
 		(void)cstr_printf(err, errsize, "cannot listen on port %s: %s",
-		    opts.port, strerror(lasterr));
+		    port, strerror(lasterr));
 		return -1;
 	}
 	return 0;
@@ -252,7 +256,9 @@ listener_main(void)
 
 	if (chdir("/") == -1)
 		fatal("chdir /: %s", strerror(errno));
-	if (bind_all(err, sizeof(err)) == -1 ||
+	if (bind_all(opts.port, 0, err, sizeof(err)) == -1 ||
+	    (opts.tls_implicit && bind_all(opts.tls_implicit_port, 1, err,
+	    sizeof(err)) == -1) ||
 	    pidfile_lock(err, sizeof(err)) == -1) {
 		log_msg(LOG_ERR, "%s", err);
 		if (opts.mode == MODE_DAEMON)
@@ -276,10 +282,15 @@ listener_main(void)
 		fatal("signals: %s", strerror(errno));
 	for (i = 0; i < ls.nfd; i++)
 		if (ev_io_start(ls.loop, &ls.io[i], ls.fd[i], EV_READ,
-		    on_accept, NULL) == -1)
+		    on_accept, &ls.implicit[i]) == -1)
 			fatal("event loop: %s", strerror(errno));
-	log_msg(LOG_INFO, "listening on port %s (%d socket%s)", opts.port,
-	    ls.nfd, ls.nfd == 1 ? "" : "s");
+	if (opts.tls_implicit)
+		log_msg(LOG_INFO, "listening on port %s and implicit FTPS "
+		    "port %s (%d sockets)", opts.port, opts.tls_implicit_port,
+		    ls.nfd);
+	else
+		log_msg(LOG_INFO, "listening on port %s (%d socket%s)",
+		    opts.port, ls.nfd, ls.nfd == 1 ? "" : "s");
 	/* One loop; lines that found syslogd busy are retried every 20 ms. */
 	while (!ls.stopping)
 		if (ev_run_once(ls.loop, log_flush() ? 20 : -1) == -1)
@@ -312,7 +323,7 @@ inetd_main(void)
 	    ev_signal(l, SIGTERM, on_term, NULL) == -1 ||
 	    ev_signal(l, SIGHUP, on_hup, NULL) == -1)
 		fatal("signals: %s", strerror(errno));
-	if (mon_session_start(l, ctl) == -1)
+	if (mon_session_start(l, ctl, opts.tls_implicit) == -1)
 		return 1;
 	while (mon_session_count() > 0 && !ls.stopping)
 		if (ev_run_once(l, log_flush() ? 20 : -1) == -1)

@@ -26,10 +26,13 @@
 #include "session.h"
 #include "buf.h"
 #include "str.h"
+#include "tls/ftps.h"
 
 static struct mon_result	res;
 static char			ip[64];
 static const struct vhost	*vh;	/* ftphosts entry of this address */
+static const struct mon_conn	*conn;	/* from the monitor */
+static struct tls_parent	*tls_parent;	/* FTPS: for data connections */
 
 static void __attribute__((noreturn))
 finish(enum mon_result_kind kind, const char *reply)
@@ -57,6 +60,40 @@ refused(const char *user, const char *why)
 	    user);
 	log_msg(LOG_FTP | LOG_INFO, "login of %s refused: %s", user, why);
 	finish(MON_RESULT_REFUSED, "530 Login incorrect.");
+}
+
+/*
+ * ftpd.conf "tls" for the class now known (USER already applied the
+ * policy it could guess), and the control connection's TLS session for
+ * the data connections, imported while outside the jail.
+ */
+static void
+check_tls(const char *user, const struct class_settings *cls)
+{
+	char err[256];
+
+	if (ftps_server != NULL && !conn->tls &&
+	    cls->tls >= FTPDCONF_TLS_LOGIN) {
+		log_msg(LOG_FTP | LOG_NOTICE, "login of %s from %s refused: "
+		    "class %s requires TLS", user, ip, cls->name);
+		finish(MON_RESULT_REFUSED, "530 TLS required: send AUTH TLS "
+		    "before USER.");
+	}
+	if (conn->tls && cls->tls == FTPDCONF_TLS_OFF) {
+		log_msg(LOG_FTP | LOG_NOTICE, "login of %s from %s refused: "
+		    "TLS is off for class %s", user, ip, cls->name);
+		finish(MON_RESULT_REFUSED, "530 TLS is not allowed for this "
+		    "account.");
+	}
+	if (!conn->tls || ftps_server == NULL || conn->tls_state == NULL)
+		return;
+	tls_parent = tls_handoff_import(ftps_server, conn->tls_state,
+	    conn->tls_len, err, sizeof(err));
+	if (tls_parent == NULL) {
+		log_msg(LOG_ERR, "login of %s from %s: TLS state: %s", user,
+		    ip, err);
+		finish(MON_RESULT_ERROR, "421 Service not available.");
+	}
 }
 
 /* The ftpusers class field of an "allow" line, for ftpd.conf. */
@@ -209,6 +246,7 @@ login_guest(struct mon_login *req)
 	res.chrooted = 1;
 	(void)cstr_copy(res.user, sizeof(res.user), req->user);
 	classconf_get("guest", FTPDCONF_GUEST, &cls);
+	check_tls(req->user, &cls);
 	report_ok(&cls);
 	fell_back = role_enter_user(NULL, &id, root, start);
 	memset(&li, 0, sizeof(li));
@@ -223,6 +261,9 @@ login_guest(struct mon_login *req)
 	    cls.motd;
 	li.statfd = statfd;
 	li.cls = &cls;
+	li.conn = conn;
+	li.prot = req->prot;
+	li.tls_parent = tls_parent;
 	session_main(&li);
 }
 
@@ -336,6 +377,7 @@ login_real(struct mon_login *req)
 	res.guest = 0;
 	res.chrooted = (uint32_t)chrooted;
 	(void)cstr_copy(res.user, sizeof(res.user), name);
+	check_tls(name, &cls);
 	report_ok(&cls);
 	fell_back = role_enter_user(name, &id, chrooted ? root : NULL, start);
 	memset(&li, 0, sizeof(li));
@@ -350,22 +392,23 @@ login_real(struct mon_login *req)
 	    cls.motd;
 	li.statfd = -1;
 	li.cls = &cls;
+	li.conn = conn;
+	li.prot = req->prot;
+	li.tls_parent = tls_parent;
 	session_main(&li);
 }
 
 void
-login_main(struct mon_login *req)
+login_main(struct mon_login *req, const struct mon_conn *c)
 {
-	struct sockaddr_storage local;
-	socklen_t sl = sizeof(local);
-
+	conn = c;
 	log_set_relay(mon_log_relay);
-	ftp_peer_ip(FD_CTL, ip, sizeof(ip));
+	(void)cstr_copy(ip, sizeof(ip), c->ip);
 	/* HOST (RFC 7151) names the virtual host; else the address does. */
 	if (req->host[0] != '\0')
 		vh = vhost_by_name(req->host);
-	else if (getsockname(FD_CTL, (struct sockaddr *)&local, &sl) == 0)
-		vh = vhost_by_addr(&local);
+	else
+		vh = vhost_by_addr(&c->local);
 	plat_proctitle("%s: [login]", ip);
 	memset(&res, 0, sizeof(res));
 	if (ftp_is_anonymous(req->user))

@@ -7,7 +7,7 @@
  * (NSS, PAM, crypt) runs in a forked login worker.
  *
  * A session's states and the requests each permits:
- *   PREAUTH     LOG, LOGIN           (from the pre-login process)
+ *   PREAUTH     LOG, LOGIN, TLS      (from the pre-login process)
  *   LOGIN_WAIT  LOG; RESULT from the login worker
  *   SESSION     LOG, DATA_SOCKET     (from the session process)
  * A message of another type, a wrong size, or an unterminated string ends
@@ -53,9 +53,10 @@ struct mon_sess {
 	int			 failures;
 	int			 logged_in;
 	int			 hashing;	/* holds a digest slot */
-	struct sockaddr_storage	 peer, local;
-	socklen_t		 peerlen, locallen;
-	char			 ip[64];
+	struct mon_conn		 conn;		/* addresses, TLS: to children */
+	pid_t			 relay;		/* FTPS: the TLS relay, or 0 */
+	int			 plain;		/* FTPS: session's end, or -1 */
+	struct mon_tls		*tls;		/* FTPS: the handoff, or NULL */
 	char			 user[MON_USER_MAX];
 	char			 class_name[64];
 	struct mon_login_fail	 pending_fail;
@@ -70,6 +71,7 @@ static void	sess_end(struct mon_sess *, const char *why);
 static void	mon_sess_msg(struct ev_loop *, struct ev_io *, unsigned);
 static int	own_ctl(const struct mon_sess *, int);
 static void	rein(struct mon_sess *, const struct mon_rein *, int);
+static void	tls_started(struct mon_sess *, const struct mon_tls *);
 
 unsigned
 mon_session_count(void)
@@ -100,11 +102,20 @@ sess_end(struct mon_sess *s, const char *why)
 {
 	if (why != NULL) {
 		log_msg(LOG_WARNING, "session %ld from %s ended: %s",
-		    (long)s->pid, s->ip, why);
+		    (long)s->pid, s->conn.ip, why);
 		if (s->pid > 0)
 			(void)kill(s->pid, SIGKILL);
 		if (s->worker > 0)
 			(void)kill(s->worker, SIGKILL);
+		if (s->relay > 0)
+			(void)kill(s->relay, SIGKILL);
+	}
+	/* The relay sees EOF once the session and we have let go. */
+	if (s->plain != -1)
+		close(s->plain);
+	if (s->tls != NULL) {
+		explicit_bzero(s->tls, sizeof(*s->tls));
+		free(s->tls);
 	}
 	if (s->logged_in && !opts.no_wtmp) {
 		char line[32];
@@ -201,7 +212,7 @@ login_failed(struct mon_sess *s, const struct mon_result *r)
 		(void)cstr_copy(f->text, sizeof(f->text),
 		    "530 Login incorrect.");
 	if (s->failures >= MON_MAX_FAILURES) {
-		log_msg(LOG_NOTICE, "repeated login failures from %s", s->ip);
+		log_msg(LOG_NOTICE, "repeated login failures from %s", s->conn.ip);
 		f->fatal = 1;
 		(void)cstr_copy(f->text, sizeof(f->text), "421 Too many "
 		    "failed login attempts; closing connection.");
@@ -280,7 +291,7 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			    "many users in class %s; try again later.",
 			    m.res.text, m.res.class_name);
 			log_msg(LOG_NOTICE, "login of %s from %s refused: class "
-			    "%s is full", m.res.user, s->ip, m.res.class_name);
+			    "%s is full", m.res.user, s->conn.ip, m.res.class_name);
 			if (s->worker > 0)
 				(void)kill(s->worker, SIGKILL);
 			drop_worker(s);
@@ -288,7 +299,14 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			return;
 		}
 	}
-	/* Success: the worker is now the session; the pre-login ends. */
+	/*
+	 * Success: the worker is now the session; the pre-login ends, or
+	 * on FTPS goes on as the TLS relay.
+	 */
+	if (s->tls != NULL && s->relay == 0)
+		s->relay = s->pid;
+	if (s->tls != NULL)
+		s->conn.tls = 1;
 	{
 		struct mon_empty ok = { 0 };
 
@@ -317,8 +335,12 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 	int ch[2];
 	pid_t pid;
 
-	if (!own_ctl(s, ctl)) {
-		close(ctl);
+	/* FTPS: the pre-login holding the TLS socket sends none. */
+	if (ctl == -1 && s->plain != -1 && s->relay == 0)
+		ctl = fcntl(s->plain, F_DUPFD_CLOEXEC, 0);
+	if (ctl == -1 || !own_ctl(s, ctl)) {
+		if (ctl != -1)
+			close(ctl);
 		sess_end(s, "LOGIN with a foreign descriptor");
 		return;
 	}
@@ -336,8 +358,13 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 		login_failed(s, NULL);
 		return;
 	}
-	if (pid == 0)
-		login_main(req);
+	if (pid == 0) {
+		s->conn.tls_state = s->tls != NULL ? s->tls->state : NULL;
+		s->conn.tls_len = s->tls != NULL ? s->tls->len : 0;
+		if (s->tls != NULL)
+			s->conn.tls = 1;
+		login_main(req, &s->conn);
+	}
 	close(ch[1]);
 	close(ctl);
 	s->worker = pid;
@@ -356,7 +383,7 @@ answer_data_socket(struct mon_sess *s)
 	int fd = -1, one = 1;
 
 	/* Address and port come from our own records, never the client. */
-	memcpy(&ss, &s->local, sizeof(ss));
+	memcpy(&ss, &s->conn.local, sizeof(ss));
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
@@ -372,7 +399,7 @@ answer_data_socket(struct mon_sess *s)
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(fd, (struct sockaddr *)&ss, s->locallen) == -1) {
+	    bind(fd, (struct sockaddr *)&ss, s->conn.locallen) == -1) {
 		ans.err = errno;
 		if (fd != -1)
 			close(fd);
@@ -393,6 +420,7 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		struct mon_log		log;
 		struct mon_empty	empty;
 		struct mon_rein		rein;
+		struct mon_tls		tls;
 	} m;
 	uint32_t type;
 	size_t len;
@@ -422,7 +450,7 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		return;
 	case MON_REQ_LOGIN:
 		if (s->state != S_PREAUTH || ev_timer_armed(&s->delay) ||
-		    fd == -1 || len != sizeof(m.login) ||
+		    (fd == -1 && s->plain == -1) || len != sizeof(m.login) ||
 		    !msg_str_ok(m.login.user, sizeof(m.login.user)) ||
 		    !msg_str_ok(m.login.pass, sizeof(m.login.pass)) ||
 		    !msg_str_ok(m.login.host, sizeof(m.login.host)) ||
@@ -430,6 +458,14 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			break;
 		(void)cstr_copy(s->user, sizeof(s->user), m.login.user);
 		start_login(s, &m.login, fd);
+		explicit_bzero(&m, sizeof(m));
+		return;
+	case MON_REQ_TLS:
+		if (s->state != S_PREAUTH || fd != -1 || len != sizeof(m.tls) ||
+		    s->tls != NULL || m.tls.len > sizeof(m.tls.state) ||
+		    opts.tls_cert[0] == '\0')
+			break;
+		tls_started(s, &m.tls);
 		explicit_bzero(&m, sizeof(m));
 		return;
 	case MON_REQ_REIN:
@@ -477,6 +513,33 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	sess_end(s, "unexpected or malformed monitor request");
 }
 
+/*
+ * The pre-login process finished a control handshake.  Keep its TLS
+ * state for the session's data connections, and make the plaintext
+ * pair: the relay end goes back to it, the other end becomes the
+ * session's control connection at login.
+ */
+static void
+tls_started(struct mon_sess *s, const struct mon_tls *t)
+{
+	struct mon_errno ans = { 0 };
+	int sp[2] = { -1, -1 };
+
+	if ((s->tls = malloc(sizeof(*s->tls))) == NULL ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		ans.err = errno;
+		free(s->tls);
+		s->tls = NULL;
+		sp[0] = sp[1] = -1;
+	} else {
+		memcpy(s->tls, t, sizeof(*t));
+		s->plain = sp[0];
+	}
+	sess_send(s, s->chan, MON_ANS_TLS, &ans, sizeof(ans), sp[1]);
+	if (sp[1] != -1)
+		close(sp[1]);
+}
+
 /* Fork a pre-login process for s on ctl (closed here either way). */
 static int
 spawn_preauth(struct mon_sess *s, int ctl, const struct mon_rein *req)
@@ -497,7 +560,7 @@ spawn_preauth(struct mon_sess *s, int ctl, const struct mon_rein *req)
 		return -1;
 	}
 	if (pid == 0)
-		preauth_main(req);
+		preauth_main(req, &s->conn);
 	close(ch[1]);
 	close(ctl);
 	s->pid = pid;
@@ -515,11 +578,15 @@ own_ctl(const struct mon_sess *s, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	struct stat st;
+	struct stat st, pst;
 
+	/* FTPS: the session's end of the pair we made. */
+	if (s->plain != -1)
+		return fstat(fd, &st) == 0 && fstat(s->plain, &pst) == 0 &&
+		    st.st_dev == pst.st_dev && st.st_ino == pst.st_ino;
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	    getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 &&
-	    sl == s->peerlen && memcmp(&ss, &s->peer, sl) == 0;
+	    sl == s->conn.peerlen && memcmp(&ss, &s->conn.peer, sl) == 0;
 }
 
 static void
@@ -546,7 +613,7 @@ rein(struct mon_sess *s, const struct mon_rein *req, int ctl)
 }
 
 int
-mon_session_start(struct ev_loop *l, int ctl)
+mon_session_start(struct ev_loop *l, int ctl, int implicit)
 {
 	struct mon_sess *s;
 
@@ -555,17 +622,20 @@ mon_session_start(struct ev_loop *l, int ctl)
 		close(ctl);
 		return -1;
 	}
-	s->chan = s->wchan = -1;
-	s->peerlen = sizeof(s->peer);
-	s->locallen = sizeof(s->local);
-	if (getpeername(ctl, (struct sockaddr *)&s->peer, &s->peerlen) == -1 ||
-	    getsockname(ctl, (struct sockaddr *)&s->local, &s->locallen) == -1) {
+	s->chan = s->wchan = s->plain = -1;
+	s->conn.implicit = implicit;
+	s->conn.peerlen = sizeof(s->conn.peer);
+	s->conn.locallen = sizeof(s->conn.local);
+	if (getpeername(ctl, (struct sockaddr *)&s->conn.peer,
+	    &s->conn.peerlen) == -1 ||
+	    getsockname(ctl, (struct sockaddr *)&s->conn.local,
+	    &s->conn.locallen) == -1) {
 		log_msg(LOG_ERR, "new connection: %s", strerror(errno));
 		close(ctl);
 		free(s);
 		return -1;
 	}
-	ftp_peer_ip(ctl, s->ip, sizeof(s->ip));
+	ftp_peer_ip(ctl, s->conn.ip, sizeof(s->conn.ip));
 	s->next = sessions;
 	if (sessions != NULL)
 		sessions->prev = s;
@@ -579,7 +649,7 @@ mon_session_start(struct ev_loop *l, int ctl)
 		char line[128];
 
 		(void)cstr_printf(line, sizeof(line), "connection from %s",
-		    s->ip);
+		    s->conn.ip);
 		log_emit(LOG_INFO, s->pid, line);
 	}
 	return 0;

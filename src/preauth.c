@@ -4,6 +4,10 @@
  * the unprivileged user inside the empty chroot, and only then reads a
  * byte from the client.  It knows USER, PASS, QUIT, NOOP, HELP, FEAT,
  * HOST and CLNT; PASS goes to the monitor, which decides.
+ *
+ * FTPS: AUTH TLS (or an implicit FTPS port) makes this process do the
+ * TLS handshake, here, unprivileged and jailed.  After a login it stays
+ * as the relay (relay.c) between that TLS connection and the session.
  */
 #include <sys/socket.h>
 
@@ -16,6 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "conf/classconf.h"
 #include "conf/opts.h"
 #include "conf/vhost.h"
 #include "ev.h"
@@ -25,8 +30,10 @@
 #include "monitor.h"
 #include "platform/platform.h"
 #include "str.h"
+#include "tls/ftps.h"
 
 #define PREAUTH_MAX_ERRORS	10	/* bad commands before we hang up */
+#define HANDSHAKE_MAX_MS	60000	/* for a TLS handshake, at most */
 
 static struct {
 	struct ctl	 ctl;
@@ -39,13 +46,91 @@ static struct {
 	int		 sent_user;
 	int		 errors;
 	char		 ip[64];
+	const struct mon_conn *conn;
+	int		 tls_on;	/* TLS here, or relayed (after REIN) */
+	struct tls_conn	*tls;		/* the TLS connection we hold */
+	int		 relay_fd;	/* our end of the pair to the session */
+	unsigned	 prot;		/* MON_PROT_* */
 } pa;
 
 static void __attribute__((noreturn))
 pa_exit(int status)
 {
 	explicit_bzero(&pa.ctl, sizeof(pa.ctl));
+	tls_conn_free(pa.tls);
 	_exit(status);
+}
+
+/*
+ * The control handshake, then the TLS state to the monitor, which
+ * answers with our end of the plaintext pair the session will use.
+ */
+static void
+start_tls(void)
+{
+	uint8_t state[TLS_HANDOFF_MAX];
+	char why[TLS_REASON_MAX], desc[160];
+	size_t len;
+	int fl, ms;
+
+	ms = opts.idle_timeout > 0 && opts.idle_timeout * 1000 <
+	    HANDSHAKE_MAX_MS ? opts.idle_timeout * 1000 : HANDSHAKE_MAX_MS;
+	if ((fl = fcntl(FD_CTL, F_GETFL)) == -1 ||
+	    fcntl(FD_CTL, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    tls_server_new_ticket_keys(ftps_server) == -1 ||
+	    (pa.tls = tls_conn_new(ftps_server, FD_CTL, NULL, 0)) == NULL) {
+		log_msg(LOG_ERR, "TLS with %s: cannot set up the connection",
+		    pa.ip);
+		pa_exit(0);
+	}
+	if (ftps_handshake(pa.tls, FD_CTL, ms, why, sizeof(why)) == -1) {
+		log_msg(LOG_NOTICE, "TLS with %s failed: %s", pa.ip, why);
+		pa_exit(0);
+	}
+	ctl_set_io(&pa.ctl, &ftps_ctl_io, pa.tls);
+	if (tls_handoff_export(pa.tls, state, sizeof(state), &len) == -1 ||
+	    (pa.relay_fd = mon_tls(state, len)) == -1) {
+		explicit_bzero(state, sizeof(state));
+		log_msg(LOG_ERR, "TLS with %s: cannot hand the session over",
+		    pa.ip);
+		pa_exit(0);
+	}
+	explicit_bzero(state, sizeof(state));
+	pa.tls_on = 1;
+	if (opts.logging && tls_describe(pa.tls, desc, sizeof(desc)) == 0)
+		log_msg(LOG_INFO, "TLS from %s: %s", pa.ip, desc);
+}
+
+/* RFC 4217 AUTH: TLS (SSL and TLS-C are its old names). */
+static void
+do_auth(struct str arg)
+{
+	arg = str_trim(arg);
+	if (ftps_server == NULL) {
+		(void)ctl_reply(&pa.ctl, 502, "AUTH not available: no TLS "
+		    "certificate is configured.");
+		return;
+	}
+	if (pa.tls_on) {
+		(void)ctl_reply(&pa.ctl, 503, "TLS is already active.");
+		return;
+	}
+	if (!str_eq_ci(arg, "TLS") && !str_eq_ci(arg, "SSL") &&
+	    !str_eq_ci(arg, "TLS-C")) {
+		(void)ctl_reply(&pa.ctl, 504, "AUTH %.*s not supported; use "
+		    "AUTH TLS.", (int)(arg.len > 32 ? 32 : arg.len), arg.p);
+		return;
+	}
+	(void)ctl_reply(&pa.ctl, 234, "AUTH TLS successful.");
+	/*
+	 * Whatever came after the AUTH line was sent in clear and is never
+	 * run (STARTTLS command injection, CVE-2011-1575).
+	 */
+	buf_reset(&pa.ctl.in);
+	start_tls();
+	/* A new security context: USER must be sent (again) under it. */
+	pa.have_user = 0;
+	pa.prot = 0;
 }
 
 static void
@@ -129,6 +214,8 @@ do_host(struct str arg)
 static void
 do_user(struct str arg)
 {
+	int policy;
+
 	pa.sent_user = 1;
 	if (str_empty(arg)) {
 		(void)ctl_reply(&pa.ctl, 501, "USER requires a user name.");
@@ -139,6 +226,21 @@ do_user(struct str arg)
 		(void)ctl_reply(&pa.ctl, 501, "User name too long.");
 		bad_command();
 		pa.have_user = 0;
+		return;
+	}
+	/* ftpd.conf "tls": refuse before the password is sent in clear. */
+	policy = classconf_tls_before_login(ftp_is_anonymous(pa.user));
+	if (ftps_server != NULL && !pa.tls_on &&
+	    policy >= FTPDCONF_TLS_LOGIN) {
+		pa.have_user = 0;
+		(void)ctl_reply(&pa.ctl, 530, "TLS required: send AUTH TLS "
+		    "before USER.");
+		return;
+	}
+	if (pa.tls_on && policy == FTPDCONF_TLS_OFF) {
+		pa.have_user = 0;
+		(void)ctl_reply(&pa.ctl, 530, "TLS is not allowed for this "
+		    "account; log in without AUTH TLS.");
 		return;
 	}
 	if (ftp_is_anonymous(pa.user)) {
@@ -173,9 +275,15 @@ do_pass(struct str arg)
 		return;
 	}
 	/* Whatever the client pipelined after PASS goes to the session. */
+	/* Holding the TLS connection, we keep it: the monitor has the pair. */
 	r = mon_login(pa.user, pass, pa.host, buf_data(&pa.ctl.in),
-	    buf_len(&pa.ctl.in), &fail);
+	    buf_len(&pa.ctl.in), pa.prot, pa.tls != NULL ? -1 : FD_CTL, &fail);
 	explicit_bzero(pass, sizeof(pass));
+	if (r == 1 && pa.tls != NULL) {
+		explicit_bzero(&pa.ctl, sizeof(pa.ctl));
+		plat_proctitle("%s: [tls]", pa.ip);
+		relay_main(pa.tls, FD_CTL, pa.relay_fd);
+	}
 	if (r == 1)
 		pa_exit(0);	/* the session process owns the connection now */
 	if (r == -1) {
@@ -214,6 +322,12 @@ dispatch(struct str line)
 		(void)ctl_reply(&pa.ctl, 200, "Noted.");
 	else if (str_eq_ci(verb, "HOST"))
 		do_host(arg);
+	else if (str_eq_ci(verb, "AUTH"))
+		do_auth(arg);
+	else if (str_eq_ci(verb, "PBSZ"))
+		ftp_pbsz(&pa.ctl, arg, pa.tls_on, &pa.prot);
+	else if (str_eq_ci(verb, "PROT"))
+		ftp_prot(&pa.ctl, arg, pa.tls_on, -1, &pa.prot);
 	else if (str_eq_ci(verb, "FEAT"))
 		ftp_feat(&pa.ctl);
 	else if (str_eq_ci(verb, "HELP"))
@@ -259,10 +373,13 @@ pa_read(struct ev_loop *l, struct ev_io *io, unsigned ev)
 
 	(void)io;
 	(void)ev;
-	n = ctl_fill(&pa.ctl);
-	if (n == 0 || (n == -1 && errno != EAGAIN))
-		pa_exit(0);
-	run_lines(l);
+	/* TLS may hold decrypted bytes the socket no longer shows. */
+	do {
+		n = ctl_fill(&pa.ctl);
+		if (n == 0 || (n == -1 && errno != EAGAIN))
+			pa_exit(0);
+		run_lines(l);
+	} while (n > 0 && ctl_pending(&pa.ctl));
 }
 
 static void
@@ -277,18 +394,17 @@ pa_term(struct ev_loop *l, int signo, void *arg)
 }
 
 void
-preauth_main(const struct mon_rein *rein)
+preauth_main(const struct mon_rein *rein, const struct mon_conn *conn)
 {
 	char nologin[8192], welcome[8192];
 	ssize_t nl = -1, wl = -1;
 	char path[OPTS_PATH + 16];
-	struct sockaddr_storage local;
-	socklen_t sl = sizeof(local);
-	const struct vhost *vh = NULL;
+	const struct vhost *vh;
 	int fd;
 
-	if (getsockname(FD_CTL, (struct sockaddr *)&local, &sl) == 0)
-		vh = vhost_by_addr(&local);
+	pa.conn = conn;
+	pa.relay_fd = -1;
+	vh = vhost_by_addr(&conn->local);
 
 	/* Still root and outside the jail: read what the banner needs. */
 	if ((fd = open(opts.nologin, O_RDONLY | O_CLOEXEC)) != -1) {
@@ -305,13 +421,23 @@ preauth_main(const struct mon_rein *rein)
 		wl = read(fd, welcome, sizeof(welcome) - 1);
 		close(fd);
 	}
-	ftp_peer_ip(FD_CTL, pa.ip, sizeof(pa.ip));
+	(void)cstr_copy(pa.ip, sizeof(pa.ip), conn->ip);
 	plat_proctitle("%s: [net]", pa.ip);
 
 	role_enter_preauth(&mon_ids.nopriv, opts.empty_dir);
 	log_set_relay(mon_log_relay);
 
 	ctl_init(&pa.ctl, FD_CTL);
+	/* After REIN on FTPS the relay still holds the TLS connection. */
+	pa.tls_on = conn->tls;
+	if (conn->implicit && !conn->tls) {
+		if (ftps_server == NULL)
+			pa_exit(0);
+		start_tls();
+	}
+	/* Implicit FTPS: data connections are protected unless asked not. */
+	if (conn->implicit)
+		pa.prot = MON_PROT_PBSZ | MON_PROT_P;
 	if (nl >= 0) {
 		ftp_reply_text(&pa.ctl, 530, nologin, (size_t)nl);
 		(void)ctl_reply(&pa.ctl, 530, "System not available.");

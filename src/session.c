@@ -280,14 +280,16 @@ session_main(const struct login_info *li)
 	    li->fell_back ? "/" : li->home);
 	if (li->ident != NULL)
 		(void)cstr_copy(sess.ident, sizeof(sess.ident), li->ident);
-	ftp_peer_ip(FD_CTL, sess.ip, sizeof(sess.ip));
-	sess.ctl_peerlen = sizeof(sess.ctl_peer);
-	sess.ctl_locallen = sizeof(sess.ctl_local);
-	if (getpeername(FD_CTL, (struct sockaddr *)&sess.ctl_peer,
-	    &sess.ctl_peerlen) == -1 ||
-	    getsockname(FD_CTL, (struct sockaddr *)&sess.ctl_local,
-	    &sess.ctl_locallen) == -1)
-		_exit(0);
+	/* From the monitor: on FTPS, FD_CTL is the pair to the relay. */
+	(void)cstr_copy(sess.ip, sizeof(sess.ip), li->conn->ip);
+	sess.ctl_peer = li->conn->peer;
+	sess.ctl_peerlen = li->conn->peerlen;
+	sess.ctl_local = li->conn->local;
+	sess.ctl_locallen = li->conn->locallen;
+	sess.tls_ctl = li->conn->tls;
+	sess.tls_implicit = li->conn->implicit;
+	sess.prot = li->prot;
+	sess.tls_parent = li->tls_parent;
 	umask(sess.cls.umask);
 	sess.umask = sess.cls.umask;
 

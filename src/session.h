@@ -20,6 +20,9 @@
 #include "str.h"
 
 struct idmap;
+struct mon_conn;
+struct tls_conn;
+struct tls_parent;
 
 enum dc_mode { DC_NONE = 0, DC_PASV, DC_PORT };
 
@@ -47,6 +50,12 @@ struct xfer {
 	int			 nlst;		/* LIST: names only */
 	int64_t			 room;		/* STOR: bytes maxfilesize allows */
 	int			 mlsd;		/* LIST: MLSD facts */
+	struct tls_conn		*tls;		/* PROT P, or NULL */
+	unsigned		 want;		/* EV_* the last I/O waits for */
+	int			 truncated;	/* TLS upload cut short */
+	int			 closing;	/* sending close_notify */
+	int			 final_code;	/* ... then this reply */
+	char			 final_msg[512];
 };
 
 struct sess {
@@ -78,6 +87,11 @@ struct sess {
 	struct sockaddr_storage	 ctl_peer, ctl_local;
 	socklen_t		 ctl_peerlen, ctl_locallen;
 
+	int			 tls_ctl;	/* the control connection is TLS */
+	int			 tls_implicit;	/* ... from the implicit port */
+	unsigned		 prot;		/* MON_PROT_* (PBSZ, PROT P) */
+	struct tls_parent	*tls_parent;	/* data must resume this */
+
 	enum dc_mode		 dmode;
 	int			 pasv_fd;
 	struct sockaddr_storage	 port_addr;
@@ -100,6 +114,9 @@ struct login_info {
 	const char		*motd;		/* opened after chroot */
 	int			 statfd;	/* -S log, or -1 */
 	const struct class_settings *cls;	/* ftpd.conf class */
+	const struct mon_conn	*conn;		/* addresses, TLS */
+	unsigned		 prot;		/* MON_PROT_* from pre-login */
+	struct tls_parent	*tls_parent;	/* FTPS control session */
 };
 
 /* session.c */

@@ -102,6 +102,8 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	(void)cstr_copy(out->display, sizeof(out->display), c.display);
 	(void)cstr_copy(out->notify, sizeof(out->notify), c.notify);
 	out->limit = c.limit;
+	out->tls = c.tls;
+	out->tlsreuse = c.tlsreuse;
 	out->motd_set = strcmp(c.motd, d.motd) != 0;
 	if (out->motd_set) {
 		/* A relative motd is in the configuration directory. */
@@ -136,4 +138,38 @@ classconf_sane_name(const char *path)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * Before the password the class of a real user is unknown: a name that
+ * is not anonymous gets the strictest policy of every class that is not
+ * the guest class, so no password is asked for in clear when any class
+ * a real user might land in wants TLS.  The login checks the exact
+ * class again.
+ */
+int
+classconf_tls_before_login(int anonymous)
+{
+	static const char *builtin[] = { "chroot", "real" };
+	const struct ftpdconf *cf = conf != NULL ? conf : defaults;
+	struct ftpdconf_class c;
+	const char *name;
+	size_t i;
+	int strictest = FTPDCONF_TLS_OFF;
+
+	if (cf == NULL)
+		return FTPDCONF_TLS_ALLOW;
+	if (anonymous)
+		return ftpdconf_resolve(cf, "guest", FTPDCONF_GUEST, &c) == 0 ?
+		    c.tls : FTPDCONF_TLS_ALLOW;
+	for (i = 0; i < 2 + ftpdconf_nclasses(cf); i++) {
+		name = i < 2 ? builtin[i] : ftpdconf_class_name(cf, i - 2);
+		if (name == NULL ||
+		    ftpdconf_resolve(cf, name, FTPDCONF_REAL, &c) == -1 ||
+		    c.type == FTPDCONF_GUEST)
+			continue;
+		if (c.tls > strictest)
+			strictest = c.tls;
+	}
+	return strictest;
 }

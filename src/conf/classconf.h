@@ -38,6 +38,8 @@ struct class_settings {
 	char			 display[FTPDCONF_PATH_MAX];	/* on CWD */
 	char			 notify[FTPDCONF_PATH_MAX];	/* glob, on CWD */
 	int			 limit;			/* -1: none */
+	int			 tls;		/* enum ftpdconf_tls */
+	int			 tlsreuse;	/* data must resume the control's */
 	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
 	int			 motd_set;	/* the file names it for the class */
 	char			 chroot[FTPDCONF_PATH_MAX];	/* format */
@@ -49,6 +51,12 @@ int	 classconf_load(char *err, size_t errsize);
 /* Resolve a login's class (resolves advertise names: call before chroot). */
 void	 classconf_get(const char *classname, enum ftpdconf_type deftype,
 	    struct class_settings *out);
+/*
+ * The TLS policy (enum ftpdconf_tls) that USER applies before the class
+ * is known: the guest class's for an anonymous name, else the strictest
+ * of the other classes.
+ */
+int	 classconf_tls_before_login(int anonymous);
 /* Is an uploaded name acceptable under sanenames? */
 int	 classconf_sane_name(const char *path);
 

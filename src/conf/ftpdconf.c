@@ -52,7 +52,7 @@ enum dir {
 	D_MAXFILESIZE, D_MAXTIMEOUT, D_MMAPSIZE, D_MODIFY, D_MOTD, D_NOTIFY,
 	D_PASSIVE, D_PORTRANGE, D_PRIVATE, D_RATEGET, D_RATEPUT, D_READSIZE,
 	D_RECVBUFSIZE, D_SANENAMES, D_SENDBUFSIZE, D_SENDLOWAT, D_TEMPLATE,
-	D_TIMEOUT, D_UMASK, D_UPLOAD, D_WRITESIZE
+	D_TIMEOUT, D_TLS, D_TLSREUSE, D_UMASK, D_UPLOAD, D_WRITESIZE
 };
 
 /* How a directive's arguments are read. */
@@ -67,7 +67,8 @@ enum kind {
 	K_CONV,		/* none | suffix | suffix types disable command... */
 	K_LIMIT,	/* [count [file]] | none */
 	K_PORTRANGE,	/* [min max] | none */
-	K_TEMPLATE	/* [refclass|none] */
+	K_TEMPLATE,	/* [refclass|none] */
+	K_TLSMODE	/* off|allow|login|data|none */
 };
 
 struct dirinfo {
@@ -110,6 +111,8 @@ static const struct dirinfo dirtab[] = {
 	{ "template",	  D_TEMPLATE,	  K_TEMPLATE, 0, 0 },
 	{ "timeout",	  D_TIMEOUT,	  K_NUM, FTPDCONF_TIMEOUT_MIN,
 	    FTPDCONF_TIMEOUT_MAX },
+	{ "tls",	  D_TLS,	  K_TLSMODE, 0, 0 },
+	{ "tlsreuse",	  D_TLSREUSE,	  K_FLAG, 0, 0 },
 	{ "umask",	  D_UMASK,	  K_UMASK, 0, 0777 },
 	{ "upload",	  D_UPLOAD,	  K_FLAG, 0, 0 },
 	{ "writesize",	  D_WRITESIZE,	  K_NUM, 0, FTPDCONF_BUFSIZE_MAX },
@@ -682,6 +685,20 @@ parse_args(struct parser *ps, int line, const struct dirinfo *di,
 			    "(GUEST, CHROOT or REAL)", di->name,
 			    show(a[0], sh, sizeof(sh)));
 		return 0;
+	case K_TLSMODE:
+		if (na != 1)
+			return argcount(ps, line, di);
+		if (none)
+			return 0;
+		for (v = FTPDCONF_TLS_OFF; v <= FTPDCONF_TLS_DATA; v++)
+			if (str_eq_ci(a[0], ftpdconf_tls_name((int)v)))
+				break;
+		if (v > FTPDCONF_TLS_DATA)
+			return perr(ps, line, "%s: expected off, allow, login "
+			    "or data, got \"%s\"", di->name,
+			    show(a[0], sh, sizeof(sh)));
+		e->n1 = (int64_t)v;
+		return 0;
 	case K_CONV:
 		if (na == 0 || na == 2 || na == 3)
 			return argcount(ps, line, di);
@@ -882,6 +899,12 @@ set_default(struct ftpdconf_class *c, enum dir d)
 	case D_TIMEOUT:
 		c->timeout = 900;
 		break;
+	case D_TLS:
+		c->tls = FTPDCONF_TLS_ALLOW;
+		break;
+	case D_TLSREUSE:
+		c->tlsreuse = 1;
+		break;
 	case D_UMASK:
 		c->umask = is_guestlike(c) ? 0707 : 027;
 		break;
@@ -1036,6 +1059,12 @@ apply(struct ftpdconf_class *c, const struct entry *e, struct trace *tr)
 		break;
 	case D_TIMEOUT:
 		c->timeout = (int)e->n1;
+		break;
+	case D_TLS:
+		c->tls = (int)e->n1;
+		break;
+	case D_TLSREUSE:
+		c->tlsreuse = e->on;
 		break;
 	case D_UMASK:
 		c->umask = (mode_t)e->n1;
@@ -1288,6 +1317,18 @@ ftpdconf_resolve(const struct ftpdconf *cf, const char *classname,
 	return 0;
 }
 
+size_t
+ftpdconf_nclasses(const struct ftpdconf *cf)
+{
+	return cf != NULL ? cf->ncls : 0;
+}
+
+const char *
+ftpdconf_class_name(const struct ftpdconf *cf, size_t i)
+{
+	return cf != NULL && i < cf->ncls ? cf->cls[i] : NULL;
+}
+
 const struct ftpdconf_class *
 ftpdconf_class(const struct ftpdconf *cf, const char *classname,
     enum ftpdconf_type default_type)
@@ -1316,6 +1357,22 @@ ftpdconf_class(const struct ftpdconf *cf, const char *classname,
 	ca->dflt[ca->n] = default_type;
 	ca->cls[ca->n++] = c;
 	return c;
+}
+
+const char *
+ftpdconf_tls_name(int mode)
+{
+	switch (mode) {
+	case FTPDCONF_TLS_OFF:
+		return "off";
+	case FTPDCONF_TLS_ALLOW:
+		return "allow";
+	case FTPDCONF_TLS_LOGIN:
+		return "login";
+	case FTPDCONF_TLS_DATA:
+		return "data";
+	}
+	return "?";
 }
 
 const char *
@@ -1451,6 +1508,9 @@ ftpdconf_print(const struct ftpdconf_class *c, struct buf *b)
 	put_num(b, "sendbufsize", c, c->sendbufsize);
 	put_num(b, "sendlowat", c, c->sendlowat);
 	put_num(b, "timeout", c, c->timeout);
+	put_head(b, "tls", c);
+	(void)buf_printf(b, " %s\n", ftpdconf_tls_name(c->tls));
+	put_flag(b, "tlsreuse", c, c->tlsreuse);
 	put_head(b, "umask", c);
 	(void)buf_printf(b, " %03o\n", (unsigned)c->umask);
 	put_flag(b, "upload", c, c->upload);

@@ -104,6 +104,14 @@ enum ftpdconf_type {
 	FTPDCONF_REAL		/* everyone else; no chroot */
 };
 
+/* "tls class mode": what TLS a class needs (FTPS, RFC 4217). */
+enum ftpdconf_tls {
+	FTPDCONF_TLS_OFF = 0,	/* no TLS for this class */
+	FTPDCONF_TLS_ALLOW,	/* optional (the default) */
+	FTPDCONF_TLS_LOGIN,	/* the control connection must be TLS */
+	FTPDCONF_TLS_DATA	/* ... and every data connection (PROT P) */
+};
+
 struct ftpdconf_conversion {
 	char	 suffix[FTPDCONF_SUFFIX_MAX];	/* e.g. ".tar.gz" */
 	char	 types[FTPDCONF_TYPES_MAX];	/* "f", "d" or "f,d" */
@@ -153,6 +161,8 @@ struct ftpdconf_class {
 	int	 sendbufsize;			/* 0 (system default) */
 	int	 sendlowat;			/* 0 (system default) */
 	int	 timeout;			/* 900 */
+	int	 tls;				/* FTPDCONF_TLS_ALLOW */
+	int	 tlsreuse;	/* 1: data connections resume the control's */
 	mode_t	 umask;		/* 027, but 0707 for GUEST or "guest" */
 	int	 upload;		/* 1: APPE STOR STOU (+ modify) */
 	int	 writesize;			/* 0 (all at once) */
@@ -189,6 +199,10 @@ int		 ftpdconf_resolve(const struct ftpdconf *,
 		    const char *classname, enum ftpdconf_type default_type,
 		    struct ftpdconf_class *out);
 
+/* The class names the file mentions ("all" and "none" are not). */
+size_t		 ftpdconf_nclasses(const struct ftpdconf *);
+const char	*ftpdconf_class_name(const struct ftpdconf *, size_t);
+
 /*
  * The same, cached inside the ftpdconf: the pointer stays valid until
  * ftpdconf_free.  NULL on bad arguments, ENOMEM, or once 64 distinct
@@ -207,6 +221,7 @@ int		 ftpdconf_print(const struct ftpdconf_class *, struct buf *out);
 
 /* "GUEST", "CHROOT", "REAL" (or "?"). */
 const char	*ftpdconf_type_name(enum ftpdconf_type);
+const char	*ftpdconf_tls_name(int);	/* "off", "allow", ... */
 
 /*
  * Expand a chroot/homedir format: %c class, %d home, %u user, %% '%'.

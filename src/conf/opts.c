@@ -40,6 +40,8 @@ opts_defaults(struct opts *o)
 	o->pasv_max = 65535;
 	o->login_delay_ms = 1000;
 	o->data_timeout = 300;
+	(void)cstr_copy(o->tls_implicit_port, sizeof(o->tls_implicit_port),
+	    "990");
 	/* One digest per core: HASH cannot take the whole machine. */
 	o->hash_max = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
 	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN) : 1;
@@ -84,6 +86,11 @@ static const struct {
 	{ "group", offsetof(struct opts, group_file), OPTS_PATH },
 	{ "syslog_socket", offsetof(struct opts, syslog_socket), OPTS_PATH },
 	{ "pam_service", offsetof(struct opts, pam_service), OPTS_NAME },
+	{ "tls_cert", offsetof(struct opts, tls_cert), OPTS_PATH },
+	{ "tls_key", offsetof(struct opts, tls_key), OPTS_PATH },
+	{ "tls_sni", offsetof(struct opts, tls_sni), OPTS_NAME },
+	{ "tls_implicit_port", offsetof(struct opts, tls_implicit_port),
+	    OPTS_NAME },
 };
 
 int
@@ -113,6 +120,9 @@ opts_set(struct opts *o, const char *kv, char *err, size_t errsize)
 	}
 	if (strcmp(key, "pam") == 0) {
 		if (parse_bool(val, &o->use_pam) == -1)
+			goto bad;
+	} else if (strcmp(key, "tls_implicit") == 0) {
+		if (parse_bool(val, &o->tls_implicit) == -1)
 			goto bad;
 	} else if (strcmp(key, "pasv_ports") == 0) {
 		struct str lo, hi;

@@ -70,6 +70,13 @@ struct opts {
 	unsigned	 max_sessions;
 	unsigned	 hash_max;		/* digests at once, all sessions */
 
+	/* FTPS (RFC 4217): on when tls_cert is set. */
+	char		 tls_cert[OPTS_PATH];	/* PEM chain, leaf first */
+	char		 tls_key[OPTS_PATH];	/* "": the tls_cert file */
+	char		 tls_sni[OPTS_NAME];	/* "": any or no SNI */
+	int		 tls_implicit;		/* implicit FTPS listener/conn */
+	char		 tls_implicit_port[OPTS_NAME];	/* default "990" */
+
 	char		 unknown_flags[16];	/* logged once logging is up */
 };
 

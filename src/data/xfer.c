@@ -4,6 +4,13 @@
  * socket buffer is full and the loop can notice an ABOR on the control
  * connection in between; ASCII and STOR go through a staging buffer that
  * exists only while a transfer runs (an idle session holds none).
+ *
+ * PROT P (FTPS): after the 150 reply the data connection does its TLS
+ * handshake (this process is the TLS server in both modes), which by
+ * default must resume the control connection's session; then every byte
+ * goes through data_send()/data_recv(), and the end is a close_notify
+ * each way.  An upload that ends without the client's close_notify may
+ * be cut short by an attacker and is reported as truncated (451).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +33,7 @@
 #include "monitor.h"
 #include "platform/platform.h"
 #include "session.h"
+#include "tls/ftps.h"
 
 #define XFER_BUF	(256 * 1024)
 #define SENDFILE_CHUNK	(16 * 1024 * 1024)
@@ -72,6 +80,10 @@ xfer_cleanup(void)
 		ev_timer_stop(sess.loop, &rate_timer);
 	if (x->file != -1)
 		close(x->file);
+	if (x->tls != NULL) {
+		tls_conn_free(x->tls);
+		x->tls = NULL;
+	}
 	if (x->sock != -1)
 		close(x->sock);
 	free(x->buf);
@@ -80,6 +92,7 @@ xfer_cleanup(void)
 	x->file = x->sock = -1;
 	x->kind = XF_NONE;
 	x->connected = 0;
+	x->truncated = x->closing = 0;
 }
 
 /*
@@ -111,6 +124,9 @@ static void
 finish(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+static void	tls_closing(struct ev_loop *, struct ev_io *, unsigned);
+static void	arm(void);
+
 static void
 finish(int code, const char *fmt, ...)
 {
@@ -120,14 +136,30 @@ finish(int code, const char *fmt, ...)
 	const char *op = x->kind == XF_RETR ? "get" :
 	    x->kind == XF_STOR ? (x->append ? "append" : "put") : NULL;
 
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/*
+	 * A complete TLS transfer ends with our close_notify, so that the
+	 * client can tell the end from a cut; 226 only once it is out.
+	 */
+	if (x->tls != NULL && code == 226 && !x->closing) {
+		x->closing = 1;
+		x->final_code = code;
+		(void)cstr_copy(x->final_msg, sizeof(x->final_msg), msg);
+		ev_io_stop(sess.loop, &x->io);
+		if (ev_io_start(sess.loop, &x->io, x->sock, EV_WRITE,
+		    tls_closing, NULL) == 0) {
+			arm();
+			tls_closing(sess.loop, &x->io, EV_WRITE);
+			return;
+		}
+	}
 	if (op != NULL)
 		session_log_op(op, x->name, NULL, (int64_t)x->bytes);
 	if (x->kind == XF_RETR && code == 226 && x->bytes > 0)
 		stats_record(x);
 	xfer_cleanup();
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	(void)ctl_reply(&sess.ctl, code, "%s", msg);
 	requeue_deferred();
 	session_resume_ctl();
@@ -144,6 +176,27 @@ xfer_finish_reply(int code, const char *fmt, ...)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	finish(code, "%s", msg);
+}
+
+static void
+tls_closing(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct xfer *x = &sess.x;
+	enum tls_res r;
+
+	(void)l;
+	(void)io;
+	(void)ev;
+	r = tls_shutdown(x->tls);
+	if (r == TLS_WANT_WRITE || r == TLS_WANT_READ) {
+		(void)ev_io_set(sess.loop, &x->io,
+		    r == TLS_WANT_WRITE ? EV_WRITE : EV_READ);
+		return;
+	}
+	if (r == TLS_ERROR)
+		log_debug("data connection close_notify: %s",
+		    tls_reason(x->tls));
+	finish(x->final_code, "%s", x->final_msg);
 }
 
 static void
@@ -171,10 +224,14 @@ static void
 rate_resume(struct ev_loop *l, struct ev_timer *t)
 {
 	(void)t;
-	if (sess.x.kind != XF_NONE && sess.x.sock != -1)
+	if (sess.x.kind != XF_NONE && sess.x.sock != -1) {
 		(void)ev_io_start(l, &sess.x.io, sess.x.sock,
 		    sess.x.kind == XF_RETR ? EV_WRITE : EV_READ,
 		    sess.x.io.cb, NULL);
+		/* TLS may hold bytes the socket will not announce again. */
+		if (sess.x.tls != NULL && tls_pending(sess.x.tls))
+			sess.x.io.cb(l, &sess.x.io, EV_READ);
+	}
 }
 
 static int64_t
@@ -203,6 +260,82 @@ write_errno_code(int err)
 	return (err == EDQUOT || err == EFBIG) ? 552 : 452;
 }
 
+/*
+ * The data connection's bytes, in clear or through TLS.  Like send and
+ * recv: bytes moved, 0 at the end (recv), or -1 with errno; EAGAIN
+ * means wait for the event in x->want (TLS may need to read in order
+ * to write).  A TLS upload that ends without close_notify sets
+ * x->truncated and returns 0.
+ */
+static ssize_t
+data_send(const void *p, size_t n)
+{
+	struct xfer *x = &sess.x;
+	size_t w;
+
+	x->want = EV_WRITE;
+	if (x->tls == NULL)
+		return send(x->sock, p, n, MSG_NOSIGNAL);
+	switch (tls_write(x->tls, p, n, &w)) {
+	case TLS_DONE:
+		return (ssize_t)w;
+	case TLS_WANT_READ:
+		x->want = EV_READ;
+		/* FALLTHROUGH */
+	case TLS_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	default:
+		log_msg(LOG_NOTICE, "data connection (%s): %s", sess.ip,
+		    tls_reason(x->tls));
+		errno = ECONNRESET;
+		return -1;
+	}
+}
+
+static ssize_t
+data_recv(void *p, size_t n)
+{
+	struct xfer *x = &sess.x;
+	size_t got;
+
+	x->want = EV_READ;
+	if (x->tls == NULL)
+		return recv(x->sock, p, n, 0);
+	switch (tls_read(x->tls, p, n, &got)) {
+	case TLS_DONE:
+		return (ssize_t)got;
+	case TLS_WANT_WRITE:
+		x->want = EV_WRITE;
+		/* FALLTHROUGH */
+	case TLS_WANT_READ:
+		errno = EAGAIN;
+		return -1;
+	case TLS_CLOSED:
+		return 0;
+	case TLS_TRUNCATED:
+		log_msg(LOG_NOTICE, "upload of %s from %s: %s", x->name,
+		    sess.ip, tls_reason(x->tls));
+		x->truncated = 1;
+		return 0;
+	default:
+		log_msg(LOG_NOTICE, "data connection (%s): %s", sess.ip,
+		    tls_reason(x->tls));
+		errno = ECONNRESET;
+		return -1;
+	}
+}
+
+/* Wait for what the last data_send/data_recv asked for. */
+static void
+data_wait(void)
+{
+	struct xfer *x = &sess.x;
+
+	if (x->io.events != x->want)
+		(void)ev_io_set(sess.loop, &x->io, x->want);
+}
+
 /* Send what is staged; 1 when all sent, 0 when the socket is full. */
 static int
 flush_staged(void)
@@ -210,12 +343,14 @@ flush_staged(void)
 	struct xfer *x = &sess.x;
 
 	while (x->buf_off < x->buf_len) {
-		ssize_t n = send(x->sock, x->buf + x->buf_off,
-		    x->buf_len - x->buf_off, MSG_NOSIGNAL);
+		ssize_t n = data_send(x->buf + x->buf_off,
+		    x->buf_len - x->buf_off);
 
 		if (n == -1) {
-			if (errno == EAGAIN || errno == EINTR)
+			if (errno == EAGAIN || errno == EINTR) {
+				data_wait();
 				return 0;
+			}
 			return -1;
 		}
 		x->buf_off += (size_t)n;
@@ -378,7 +513,8 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	(void)ev;
 	arm();
 	/* A few reads per wakeup, then let the loop look at ABOR. */
-	for (rounds = 0; rounds < 16; rounds++) {
+	for (rounds = 0; rounds < 16 ||
+	    (x->tls != NULL && tls_pending(x->tls)); rounds++) {
 		int64_t budget = rate_allow();
 		size_t want;
 		ssize_t n;
@@ -389,14 +525,21 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		    (size_t)sess.cls.readsize : half;
 		if (budget > 0 && (uint64_t)budget < want)
 			want = (size_t)budget;
-		n = recv(x->sock, x->buf, want, 0);
+		n = data_recv(x->buf, want);
 		const uint8_t *out = x->buf;
 		size_t outlen;
 
 		if (n == -1) {
-			if (errno == EAGAIN || errno == EINTR)
+			if (errno == EAGAIN || errno == EINTR) {
+				data_wait();
 				return;
+			}
 			finish(426, "Data connection: %s.", strerror(errno));
+			return;
+		}
+		if (n == 0 && x->truncated) {
+			finish(451, "Upload truncated: the data connection "
+			    "ended without a TLS close_notify.");
 			return;
 		}
 		if (n == 0) {
@@ -467,12 +610,13 @@ list_write(void *arg, const void *data, size_t len)
 	const uint8_t *p = data;
 
 	while (len > 0) {
-		ssize_t n = send(ls->fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = data_send(p, len);
 
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			ls->failed = errno;
+			/* A blocking socket: EAGAIN is the send timeout. */
+			ls->failed = errno == EAGAIN ? ETIMEDOUT : errno;
 			return -1;
 		}
 		sess.x.bytes += (uint64_t)n;
@@ -563,12 +707,111 @@ do_list(void)
 	finish(226, "Transfer complete.");
 }
 
+/* Start moving bytes: the data connection is up (and TLS, if any). */
+static void
+xfer_run(void)
+{
+	struct xfer *x = &sess.x;
+	int r;
+
+	if (x->kind == XF_LIST) {
+		do_list();
+		return;
+	}
+	if (x->ascii || !x->use_sendfile || x->kind == XF_STOR) {
+		x->buf_cap = XFER_BUF;
+		if ((x->buf = malloc(x->buf_cap)) == NULL) {
+			finish(451, "Out of memory.");
+			return;
+		}
+	}
+	if (x->kind == XF_RETR) {
+		if (x->use_sendfile)
+			plat_cork(x->sock, 1);
+		r = ev_io_start(sess.loop, &x->io, x->sock, EV_WRITE,
+		    retr_writable, NULL);
+	} else
+		r = ev_io_start(sess.loop, &x->io, x->sock, EV_READ,
+		    stor_readable, NULL);
+	if (r == -1) {
+		finish(426, "Internal error.");
+		return;
+	}
+	arm();
+	/* Decrypted bytes may already wait inside TLS. */
+	if (x->tls != NULL && x->kind == XF_STOR && tls_pending(x->tls))
+		stor_readable(sess.loop, &x->io, EV_READ);
+}
+
+/* PROT P: the data connection's handshake, step by step. */
+static void
+tls_handshake(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	struct xfer *x = &sess.x;
+	const char *why;
+	enum tls_res r;
+
+	(void)l;
+	(void)io;
+	(void)ev;
+	arm();
+	r = tls_accept_step(x->tls);
+	if (r == TLS_WANT_READ || r == TLS_WANT_WRITE) {
+		(void)ev_io_set(sess.loop, &x->io,
+		    r == TLS_WANT_READ ? EV_READ : EV_WRITE);
+		return;
+	}
+	if (r == TLS_ERROR) {
+		log_msg(LOG_NOTICE, "TLS data connection from %s refused: %s",
+		    sess.ip, tls_reason(x->tls));
+		finish(522, "%s", tls_reason(x->tls));
+		return;
+	}
+	if (sess.cls.tlsreuse &&
+	    (why = tls_reuse_check(x->tls, sess.tls_parent)) != NULL) {
+		log_msg(LOG_NOTICE, "TLS data connection from %s refused: %s",
+		    sess.ip, tls_reason(x->tls));
+		finish(522, "%s", why);
+		return;
+	}
+	ev_io_stop(sess.loop, &x->io);
+	/* Kernel TLS (where the kernel has it) keeps sendfile for RETR. */
+	if (x->use_sendfile) {
+		int tx, rx;
+
+		tls_ktls(x->tls, &tx, &rx);
+		x->use_sendfile = tx;
+	}
+	xfer_run();
+}
+
+static void
+tls_start(void)
+{
+	struct xfer *x = &sess.x;
+	unsigned flags = TLS_F_KTLS;
+
+	if (sess.cls.tlsreuse)
+		flags |= TLS_F_REQUIRE_REUSE;
+	if (ftps_server == NULL || sess.tls_parent == NULL ||
+	    (x->tls = tls_conn_new(ftps_server, x->sock, sess.tls_parent,
+	    flags)) == NULL) {
+		finish(522, "Cannot start TLS on the data connection.");
+		return;
+	}
+	if (ev_io_start(sess.loop, &x->io, x->sock, EV_READ, tls_handshake,
+	    NULL) == -1) {
+		finish(426, "Internal error.");
+		return;
+	}
+	arm();
+}
+
 void
 xfer_connected(int sock)
 {
 	struct xfer *x = &sess.x;
 	const char *mode = x->ascii ? "ASCII" : "BINARY";
-	int r = 0;
 
 	x->sock = sock;
 	x->connected = 1;
@@ -595,7 +838,7 @@ xfer_connected(int sock)
 		/* TYPE A reads from the start and skips x->offset bytes. */
 		if (x->ascii)
 			;
-		else if (!x->use_sendfile &&
+		else if ((!x->use_sendfile || (sess.prot & MON_PROT_P)) &&
 		    lseek(x->file, x->offset, SEEK_SET) == -1) {
 			finish(551, "Error on input file: %s.", strerror(errno));
 			return;
@@ -620,33 +863,15 @@ xfer_connected(int sock)
 	case XF_LIST:
 		(void)ctl_reply(&sess.ctl, 150, "Opening ASCII mode data "
 		    "connection for '/bin/ls'.");
-		do_list();
-		return;
+		break;
 	default:
 		finish(426, "Internal error.");
 		return;
 	}
-	if (x->ascii || !x->use_sendfile || x->kind == XF_STOR) {
-		x->buf_cap = XFER_BUF;
-		if ((x->buf = malloc(x->buf_cap)) == NULL) {
-			finish(451, "Out of memory.");
-			return;
-		}
-	}
-	if (x->kind == XF_RETR) {
-		if (x->use_sendfile)
-			plat_cork(sock, 1);
-		r = ev_io_start(sess.loop, &x->io, sock, EV_WRITE,
-		    retr_writable, NULL);
-	}
+	if (sess.prot & MON_PROT_P)
+		tls_start();
 	else
-		r = ev_io_start(sess.loop, &x->io, sock, EV_READ,
-		    stor_readable, NULL);
-	if (r == -1) {
-		finish(426, "Internal error.");
-		return;
-	}
-	arm();
+		xfer_run();
 }
 
 void

@@ -262,15 +262,29 @@ cmd_lprt(struct str arg)
 }
 
 /* Common start of every transfer: a data channel must be set up. */
+/* ftpd.conf "tls class data": no file byte in clear. */
+static int
+data_protected_enough(void)
+{
+	if (sess.cls.tls == FTPDCONF_TLS_DATA && !(sess.prot & MON_PROT_P)) {
+		(void)ctl_reply(&sess.ctl, 522, "Data connections must be "
+		    "protected: send PBSZ 0 and PROT P.");
+		return 0;
+	}
+	return 1;
+}
+
 static int
 begin(enum xfer_kind kind, const char *name, int file, int ascii)
 {
 	struct xfer *x = &sess.x;
 
-	if (sess.dmode == DC_NONE) {
+	if (sess.dmode == DC_NONE || !data_protected_enough()) {
 		if (file != -1)
 			close(file);
-		(void)ctl_reply(&sess.ctl, 425, "Use PORT or PASV first.");
+		if (sess.dmode == DC_NONE)
+			(void)ctl_reply(&sess.ctl, 425, "Use PORT or PASV "
+			    "first.");
 		return -1;
 	}
 	x->kind = kind;
@@ -354,6 +368,8 @@ store(struct str arg, int append, int unique)
 		(void)ctl_reply(&sess.ctl, 425, "Use PORT or PASV first.");
 		return;
 	}
+	if (!data_protected_enough())
+		return;
 	if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
 	if (sess.cls.sanenames && !classconf_sane_name(path)) {

@@ -34,6 +34,8 @@ void	cmd_mlst(struct str);	void	cmd_mlsd(struct str);
 void	cmd_hash(struct str);	void	cmd_xcrc(struct str);
 void	cmd_xmd5(struct str);	void	cmd_xsha1(struct str);
 void	cmd_xsha256(struct str);	void	cmd_site_md5(struct str);
+void	cmd_auth(struct str);	void	cmd_pbsz(struct str);
+void	cmd_prot(struct str);	void	cmd_ccc(struct str);
 void	cmd_host(struct str);	void	cmd_opts_mlst(struct str);	void	cmd_opts_hash(struct str);
 
 #endif

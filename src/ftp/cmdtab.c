@@ -63,6 +63,10 @@ static const struct cmd table[] = {
 	{ "XMD5", cmd_xmd5, CMD_ARG },
 	{ "XSHA1", cmd_xsha1, CMD_ARG },
 	{ "XSHA256", cmd_xsha256, CMD_ARG },
+	{ "AUTH", cmd_auth, 0 },
+	{ "PBSZ", cmd_pbsz, 0 },
+	{ "PROT", cmd_prot, 0 },
+	{ "CCC", cmd_ccc, 0 },
 	{ NULL, NULL, 0 }
 };
 

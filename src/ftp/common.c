@@ -7,12 +7,15 @@
 #include <arpa/inet.h>
 
 #include <netdb.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conf/opts.h"
 #include "ftp/ftp.h"
+#include "ipc/mon_proto.h"
 #include "session.h"
+#include "tls/ftps.h"
 
 /* Every verb either process implements; HELP prints them. */
 static const char *commands[] = {
@@ -23,7 +26,7 @@ static const char *commands[] = {
 	"ABOR", "ALLO", "APPE", "ACCT", "SMNT", "REIN", "STAT", "OPTS",
 	"CLNT", "SITE", "STOU", "MFMT", "AVBL", "EPSV", "EPRT", "LPSV",
 	"LPRT", "HOST", "MLST", "MLSD", "HASH", "XCRC", "XMD5", "XSHA1", "XSHA256",
-	NULL
+	"AUTH", "PBSZ", "PROT", NULL
 };
 
 int
@@ -47,14 +50,18 @@ void
 ftp_feat(struct ctl *c)
 {
 	/* Exactly what the session implements, in RFC 2389 form. */
-	static const char *feats[] = { "AVBL", "CLNT", "EPRT", "EPSV", "HASH",
-	    "HOST", "MDTM", "MFMT", "MLST", "REST STREAM", "SIZE", "TVFS", "UTF8",
-	    NULL };
+	static const char *feats[] = { "AUTH TLS", "AVBL", "CLNT", "EPRT",
+	    "EPSV", "HASH", "HOST", "MDTM", "MFMT", "MLST", "PBSZ", "PROT",
+	    "REST STREAM", "SIZE", "TVFS", "UTF8", NULL };
 	BUF_DECLARE(b, 1024);
 	int i;
 
 	for (i = 0; feats[i] != NULL; i++) {
 		if (opts.no_epsv && strcmp(feats[i], "EPSV") == 0)
+			continue;
+		/* RFC 4217's three only with a certificate to offer. */
+		if (ftps_server == NULL && (strcmp(feats[i], "AUTH TLS") == 0 ||
+		    strcmp(feats[i], "PBSZ") == 0 || strcmp(feats[i], "PROT") == 0))
 			continue;
 		(void)buf_addc(&b, ' ');
 		/* HASH and MLST show the current selection (RFC 3659). */
@@ -148,4 +155,66 @@ ftp_reply_text(struct ctl *c, int code, const char *text, size_t len)
 			continue;	/* a NUL byte: skip the line */
 		(void)ctl_lreply(c, code, " %s", tmp);
 	}
+}
+
+/* RFC 4217 PBSZ: TLS has no buffer, so any size is answered with 0. */
+void
+ftp_pbsz(struct ctl *c, struct str arg, int tls, unsigned *prot)
+{
+	uint64_t n;
+
+	if (!tls) {
+		(void)ctl_reply(c, 503, "PBSZ requires AUTH TLS first.");
+		return;
+	}
+	arg = str_trim(arg);
+	if (str_empty(arg) || str_to_u64(arg, UINT32_MAX, &n) == -1) {
+		(void)ctl_reply(c, 501, "PBSZ requires a decimal size.");
+		return;
+	}
+	*prot |= MON_PROT_PBSZ;
+	(void)ctl_reply(c, 200, "PBSZ=0");
+}
+
+/*
+ * RFC 4217 PROT: C (clear) or P (private); S and E are not TLS levels.
+ * policy is the class's tls setting, or -1 before login (checked later).
+ */
+void
+ftp_prot(struct ctl *c, struct str arg, int tls, int policy, unsigned *prot)
+{
+	arg = str_trim(arg);
+	if (!tls) {
+		(void)ctl_reply(c, 503, "PROT requires AUTH TLS first.");
+		return;
+	}
+	if (!(*prot & MON_PROT_PBSZ)) {
+		(void)ctl_reply(c, 503, "PROT requires PBSZ first.");
+		return;
+	}
+	if (str_empty(arg)) {
+		(void)ctl_reply(c, 501, "PROT requires a level (C or P).");
+		return;
+	}
+	if (str_eq_ci(arg, "C")) {
+		if (policy == FTPDCONF_TLS_DATA) {
+			(void)ctl_reply(c, 534, "PROT C refused: data "
+			    "connections must be protected.");
+			return;
+		}
+		*prot &= ~MON_PROT_P;
+		(void)ctl_reply(c, 200, "Protection level set to Clear.");
+	} else if (str_eq_ci(arg, "P")) {
+		if (policy == FTPDCONF_TLS_OFF) {
+			(void)ctl_reply(c, 534, "PROT P refused: TLS is off "
+			    "for this class.");
+			return;
+		}
+		*prot |= MON_PROT_P;
+		(void)ctl_reply(c, 200, "Protection level set to Private.");
+	} else if (str_eq_ci(arg, "S") || str_eq_ci(arg, "E"))
+		(void)ctl_reply(c, 536, "PROT %c not supported with TLS.",
+		    arg.p[0]);
+	else
+		(void)ctl_reply(c, 504, "PROT level not recognized.");
 }

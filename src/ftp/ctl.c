@@ -28,6 +28,19 @@ ctl_init(struct ctl *c, int fd)
 	buf_init(&c->in, c->in_mem, sizeof(c->in_mem));
 }
 
+void
+ctl_set_io(struct ctl *c, const struct ctl_io *io, void *arg)
+{
+	c->io = io;
+	c->io_arg = arg;
+}
+
+int
+ctl_pending(const struct ctl *c)
+{
+	return c->io != NULL && c->io->pending(c->io_arg);
+}
+
 int
 ctl_fill(struct ctl *c)
 {
@@ -38,8 +51,12 @@ ctl_fill(struct ctl *c)
 		return -1;
 	}
 	do {
-		n = recv(c->fd, buf_tail(&c->in), buf_room(&c->in),
-		    MSG_DONTWAIT);
+		if (c->io != NULL)
+			n = c->io->read(c->io_arg, buf_tail(&c->in),
+			    buf_room(&c->in));
+		else
+			n = recv(c->fd, buf_tail(&c->in), buf_room(&c->in),
+			    MSG_DONTWAIT);
 	} while (n == -1 && errno == EINTR);
 	if (n == 0) {
 		c->eof = 1;
@@ -144,6 +161,8 @@ ctl_write(struct ctl *c, const void *p, size_t n)
 {
 	const uint8_t *b = p;
 
+	if (c->io != NULL)
+		return c->io->write(c->io_arg, p, n);
 	while (n > 0) {
 		ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL);
 

@@ -8,6 +8,8 @@
 #ifndef FTPD_CTL_H
 #define FTPD_CTL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,8 +25,21 @@ enum ctl_res {
 	CTL_TOOLONG		/* a line over CTL_LINE_MAX was dropped */
 };
 
+/*
+ * Another transport under the control connection (TLS): read returns
+ * bytes, 0 at EOF, or -1 with errno (EAGAIN: nothing yet); write sends
+ * all or fails; pending says bytes are held that poll cannot see.
+ */
+struct ctl_io {
+	ssize_t	(*read)(void *arg, void *p, size_t len);
+	int	(*write)(void *arg, const void *p, size_t len);
+	int	(*pending)(void *arg);
+};
+
 struct ctl {
 	int		 fd;
+	const struct ctl_io *io;	/* NULL: the socket itself */
+	void		*io_arg;
 	int		 eof;
 	struct buf	 in;
 	uint8_t		 in_mem[CTL_IN_MAX];
@@ -40,6 +55,10 @@ void	 ctl_init(struct ctl *, int fd);
 int	 ctl_fill(struct ctl *);
 /* Take the next command line out of what was read. */
 enum ctl_res	 ctl_next(struct ctl *, struct str *line);
+/* Read and write through io from now on (after AUTH TLS). */
+void	 ctl_set_io(struct ctl *, const struct ctl_io *, void *arg);
+/* Are bytes held by the transport that polling fd will not show? */
+int	 ctl_pending(const struct ctl *);
 /* Pre-load bytes (handed over from the pre-login process). */
 int	 ctl_preload(struct ctl *, const void *, size_t);
 

@@ -17,6 +17,7 @@
 #define MON_PASS_MAX	256
 #define MON_PENDING_MAX	1024
 #define MON_TEXT_MAX	1024
+#define MON_TLS_MAX	2304	/* >= TLS_HANDOFF_MAX (tls/tls.h) */
 
 enum mon_type {
 	/* pre-login -> monitor */
@@ -39,6 +40,10 @@ enum mon_type {
 	MON_REQ_HASH_END,	/* struct mon_empty, no answer */
 	/* monitor -> login worker: go on, or the class is full */
 	MON_ANS_RESULT,		/* struct mon_errno: 0 or EUSERS */
+	/* pre-login -> monitor: the control connection now runs TLS */
+	MON_REQ_TLS,		/* struct mon_tls */
+	/* monitor -> pre-login: the relay's end of the plaintext pair */
+	MON_ANS_TLS,		/* struct mon_errno + socket fd if err==0 */
 	MON_TYPE_MAX
 };
 
@@ -64,6 +69,19 @@ struct mon_login {
 	char		pass[MON_PASS_MAX];
 	uint32_t	pending_len;
 	uint8_t		pending[MON_PENDING_MAX];
+	uint32_t	prot;		/* MON_PROT_* set before login */
+};
+
+#define MON_PROT_PBSZ	0x1	/* PBSZ was sent */
+#define MON_PROT_P	0x2	/* PROT P: data connections use TLS */
+
+/*
+ * The control connection's TLS session, for the session process's data
+ * connections (tls_handoff_export): secret, never parsed by the monitor.
+ */
+struct mon_tls {
+	uint32_t	len;
+	uint8_t		state[MON_TLS_MAX];
 };
 
 struct mon_login_fail {

@@ -49,7 +49,8 @@ expect(uint32_t want, void *body, size_t size, int *fd)
 
 int
 mon_login(const char *user, const char *pass, const char *host,
-    const void *pending, size_t pending_len, struct mon_login_fail *fail)
+    const void *pending, size_t pending_len, unsigned prot, int ctl,
+    struct mon_login_fail *fail)
 {
 	static struct mon_login m;	/* 1.5 KiB: keep it off the stack */
 	uint32_t type;
@@ -68,7 +69,8 @@ mon_login(const char *user, const char *pass, const char *host,
 		return -1;
 	memcpy(m.pending, pending, pending_len);
 	m.pending_len = (uint32_t)pending_len;
-	r = msg_send(FD_MON, MON_REQ_LOGIN, &m, sizeof(m), FD_CTL);
+	m.prot = prot;
+	r = msg_send(FD_MON, MON_REQ_LOGIN, &m, sizeof(m), ctl);
 	explicit_bzero(&m, sizeof(m));
 	if (r == -1)
 		_exit(1);
@@ -85,6 +87,32 @@ mon_login(const char *user, const char *pass, const char *host,
 		return 0;
 	}
 	_exit(1);
+}
+
+int
+mon_tls(const void *state, size_t len)
+{
+	static struct mon_tls m;	/* secrets: wiped after sending */
+	struct mon_errno ans;
+	int r, fd = -1;
+
+	if (len > sizeof(m.state))
+		return -1;
+	memset(&m, 0, sizeof(m));
+	memcpy(m.state, state, len);
+	m.len = (uint32_t)len;
+	r = msg_send(FD_MON, MON_REQ_TLS, &m, sizeof(m), -1);
+	explicit_bzero(&m, sizeof(m));
+	if (r == -1)
+		_exit(1);
+	expect(MON_ANS_TLS, &ans, sizeof(ans), &fd);
+	if (ans.err != 0 || fd == -1) {
+		if (fd != -1)
+			close(fd);
+		errno = ans.err != 0 ? ans.err : EPROTO;
+		return -1;
+	}
+	return fd;
 }
 
 int

@@ -482,6 +482,12 @@ tls_conn_free(struct tls_conn *c)
 	free(c);
 }
 
+int
+tls_fd(const struct tls_conn *c)
+{
+	return SSL_get_fd(c->ssl);
+}
+
 const char *
 tls_reason(const struct tls_conn *c)
 {

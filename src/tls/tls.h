@@ -89,6 +89,8 @@ int			 tls_server_new_ticket_keys(struct tls_server *);
 struct tls_conn	*tls_conn_new(struct tls_server *, int fd,
 		    const struct tls_parent *, unsigned flags);
 void		 tls_conn_free(struct tls_conn *);
+/* The socket the connection runs over. */
+int		 tls_fd(const struct tls_conn *);
 /* Why the last call returned TLS_ERROR or TLS_TRUNCATED; "" if none. */
 const char	*tls_reason(const struct tls_conn *);
 

@@ -115,7 +115,8 @@ same_class(const struct ftpdconf_class *a, const struct ftpdconf_class *b)
 	    a->sendbufsize != b->sendbufsize ||
 	    a->sendlowat != b->sendlowat || a->timeout != b->timeout ||
 	    a->umask != b->umask || a->upload != b->upload ||
-	    a->writesize != b->writesize)
+	    a->writesize != b->writesize || a->tls != b->tls ||
+	    a->tlsreuse != b->tlsreuse)
 		return 0;
 	for (i = 0; i < a->nconversions && i < FTPDCONF_CONV_MAX; i++) {
 		const struct ftpdconf_conversion *x = &a->conversions[i];
@@ -192,6 +193,8 @@ check_real_defaults(const struct ftpdconf_class *c)
 	CHECK_INT(c->umask, 027);
 	CHECK_INT(c->upload, 1);
 	CHECK_INT(c->writesize, 0);
+	CHECK_INT(c->tls, FTPDCONF_TLS_ALLOW);
+	CHECK_INT(c->tlsreuse, 1);
 }
 
 /* ---- defaults ---- */
@@ -500,6 +503,35 @@ UNIT_TEST(test_template)
 	CHECK_INT(rc.modify, 0);
 	CHECK(fails_at("template x a b\n", 1, "template: wrong number"));
 	ftpdconf_free(cf);
+}
+
+UNIT_TEST(test_tls)
+{
+	struct ftpdconf *cf;
+
+	CHECK(real("tls real login\n") == 0);
+	CHECK_INT(rc.tls, FTPDCONF_TLS_LOGIN);
+	CHECK(real("tls all DATA\ntlsreuse all off\n") == 0);
+	CHECK_INT(rc.tls, FTPDCONF_TLS_DATA);
+	CHECK_INT(rc.tlsreuse, 0);
+	CHECK(real("tls all off\ntls real none\n") == 0);
+	CHECK_INT(rc.tls, FTPDCONF_TLS_ALLOW);
+	CHECK(real("tls guest off\n") == 0);
+	CHECK_INT(rc.tls, FTPDCONF_TLS_ALLOW);
+	CHECK(fails_at("tls real\n", 1, "tls: "));
+	CHECK(fails_at("\ntls real maybe\n", 2, "tls: expected off, allow, "
+	    "login or data"));
+	CHECK(fails_at("tls real login data\n", 1, "tls: "));
+	CHECK(fails_at("tlsreuse real sometimes\n", 1, "tlsreuse: "));
+	/* The class names a file mentions, for the pre-login check. */
+	cf = parse("tls staff login\ntls all allow\nmodify none\n");
+	CHECK(cf != NULL);
+	if (cf != NULL) {
+		CHECK_INT(ftpdconf_nclasses(cf), 1);
+		CHECK_STR(ftpdconf_class_name(cf, 0), "staff");
+		CHECK(ftpdconf_class_name(cf, 1) == NULL);
+		ftpdconf_free(cf);
+	}
 }
 
 UNIT_TEST(test_classtype)
@@ -1158,6 +1190,7 @@ main(void)
 	UNIT_RUN(test_last_match_wins);
 	UNIT_RUN(test_template);
 	UNIT_RUN(test_classtype);
+	UNIT_RUN(test_tls);
 	UNIT_RUN(test_numbers);
 	UNIT_RUN(test_umask);
 	UNIT_RUN(test_portrange);
