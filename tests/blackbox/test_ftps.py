@@ -215,6 +215,7 @@ def test_feat_lists_tls_only_with_a_certificate(ftpd, world, certs):
     tftp.login("anonymous", ANON_IDENT)
     assert {"AUTH TLS", "PBSZ", "PROT"} <= _feat(tftp)
 
+    srv.stop()              # one server per world (the pidfile)
     plain = ftpd()
     ftp = _plain(plain)
     words = {f.split()[0] for f in _feat(ftp) if f}
@@ -365,7 +366,9 @@ def test_pbsz_prot_before_login_carry_into_session(ftpd, world, certs):
     with socket.create_connection((host, port), timeout=IO_TIMEOUT) as d:
         first = t.cmd("RETR pub/hello.txt")
         assert first.startswith("150"), first
-        with wrap_client(d, certs, session=t.sock.session) as td:
+        with t.sock.context.wrap_socket(
+                d, server_hostname=LOOPBACK, session=t.sock.session,
+                suppress_ragged_eofs=False) as td:
             assert td.session_reused
             data = recv_all(td)
             td.unwrap()
@@ -426,10 +429,11 @@ def test_stock_ftplib_without_session_reuse_is_refused(ftpd, world, certs):
     assert resp.startswith(NO_REUSE), resp
     assert bytes(got) == b""
     # 150 first (the data connection was opened), then the 522.
-    assert [r[:3] for r in replies] == ["150", "522"], replies
+    assert [r[:3] for r in replies[-2:]] == ["150", "522"], replies
     # The control connection survives.
     assert ftp.voidcmd("NOOP") == NOOP_OK
-    world.syslog.expect(r"new session", start=mark)
+    world.syslog.expect(r"TLS data connection .*refused: .*started a new "
+                        r"session", start=mark)
     # And a reusing client on the same server is fine.
     good = _secure(_ftps(srv, certs))
     assert retr(good, "pub/hello.txt") == (world.files["pub/hello.txt"],
@@ -490,12 +494,13 @@ def test_curl_ssl_reqd_real_user(ftpd, world, certs, make_user, tmp_path):
     dest = user.home / "up.bin"
     assert dest.read_bytes() == src.read_bytes()
     assert dest.stat().st_uid == user.uid
-    for mode, extra in (("pasv", []), ("port", ["-P", LOOPBACK])):
-        out = tmp_path / f"down-{mode}.bin"
-        r = _curl(certs, "--ssl-reqd", *auth, *extra, "-o", str(out),
-                  f"{url}/up.bin")
-        _check_curl_tls(r)
-        assert out.read_bytes() == src.read_bytes(), mode
+    # Passive only: curl 7.87-7.99 (Debian 12 has 7.88.1) cannot do active
+    # FTPS at all (curl/curl#10666, fixed in 8.0); active mode is covered
+    # with ftplib and lftp.
+    out = tmp_path / "down.bin"
+    r = _curl(certs, "--ssl-reqd", *auth, "-o", str(out), f"{url}/up.bin")
+    _check_curl_tls(r)
+    assert out.read_bytes() == src.read_bytes()
 
 
 def test_curl_implicit_ftps(ftpd, world, certs, make_user, tmp_path):
@@ -797,8 +802,11 @@ def test_truncated_upload_is_451_and_clean_one_226(ftpd, world, certs,
     assert isinstance(conn, ssl.SSLSocket) and conn.session_reused
     conn.sendall(payload)
     # TCP FIN without close_notify: SSLSocket.shutdown() drops the TLS
-    # layer first and shuts the socket down underneath it.
-    conn.shutdown(socket.SHUT_RDWR)
+    # layer first and shuts the socket down underneath it.  Then read
+    # (raw) until the server closes: closing with unread bytes (its
+    # session tickets) would send a RST instead of the FIN.
+    conn.shutdown(socket.SHUT_WR)
+    recv_all(conn)
     conn.close()
     with pytest.raises(ftplib.error_temp) as ei:
         ftp.voidresp()
