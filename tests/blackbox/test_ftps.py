@@ -432,8 +432,7 @@ def test_stock_ftplib_without_session_reuse_is_refused(ftpd, world, certs):
     assert [r[:3] for r in replies[-2:]] == ["150", "522"], replies
     # The control connection survives.
     assert ftp.voidcmd("NOOP") == NOOP_OK
-    world.syslog.expect(r"TLS data connection .*refused: .*started a new "
-                        r"session", start=mark)
+    world.syslog.expect(r"\(the client started a new session\)", start=mark)
     # And a reusing client on the same server is fine.
     good = _secure(_ftps(srv, certs))
     assert retr(good, "pub/hello.txt") == (world.files["pub/hello.txt"],
@@ -475,11 +474,16 @@ def test_curl_ssl_reqd_anonymous(ftpd, world, certs, tmp_path):
     r = _curl(certs, "--ssl-reqd", "-o", str(out), f"{url}/pub/big.bin")
     _check_curl_tls(r)
     assert out.read_bytes() == world.big
-    src = tmp_path / "anon-up.bin"
-    src.write_bytes(os.urandom(150_000))
-    r = _curl(certs, "--ssl-reqd", "-T", str(src), f"{url}/incoming/up.bin")
-    _check_curl_tls(r)
-    assert (inc / "up.bin").read_bytes() == src.read_bytes()
+    # Three uploads: curl reads nothing from an upload's data connection
+    # and closes it; a problem there (a reset that loses the last bytes)
+    # need not show every time.
+    for i in range(3):
+        src = tmp_path / f"anon-up{i}.bin"
+        src.write_bytes(os.urandom(150_000 + i))
+        r = _curl(certs, "--ssl-reqd", "-T", str(src),
+                  f"{url}/incoming/up{i}.bin")
+        _check_curl_tls(r)
+        assert (inc / f"up{i}.bin").read_bytes() == src.read_bytes()
 
 
 def test_curl_ssl_reqd_real_user(ftpd, world, certs, make_user, tmp_path):
@@ -487,13 +491,15 @@ def test_curl_ssl_reqd_real_user(ftpd, world, certs, make_user, tmp_path):
     user = make_user()
     auth = ["-u", f"{user.name}:{user.password}"]
     url = f"ftp://127.0.0.1:{srv.port}"
-    src = tmp_path / "up.bin"
-    src.write_bytes(os.urandom(400_000))
-    r = _curl(certs, "--ssl-reqd", *auth, "-T", str(src), f"{url}/up.bin")
-    _check_curl_tls(r)
-    dest = user.home / "up.bin"
-    assert dest.read_bytes() == src.read_bytes()
-    assert dest.stat().st_uid == user.uid
+    for i in range(3):                  # see test_curl_ssl_reqd_anonymous
+        src = tmp_path / "up.bin"
+        src.write_bytes(os.urandom(400_000 + i))
+        r = _curl(certs, "--ssl-reqd", *auth, "-T", str(src),
+                  f"{url}/up.bin")
+        _check_curl_tls(r)
+        dest = user.home / "up.bin"
+        assert dest.read_bytes() == src.read_bytes()
+        assert dest.stat().st_uid == user.uid
     # Passive only: curl 7.87-7.99 (Debian 12 has 7.88.1) cannot do active
     # FTPS at all (curl/curl#10666, fixed in 8.0); active mode is covered
     # with ftplib and lftp.
