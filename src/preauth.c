@@ -328,6 +328,9 @@ dispatch(struct str line)
 		ftp_pbsz(&pa.ctl, arg, pa.tls_on, &pa.prot);
 	else if (str_eq_ci(verb, "PROT"))
 		ftp_prot(&pa.ctl, arg, pa.tls_on, -1, &pa.prot);
+	else if (str_eq_ci(verb, "CCC"))
+		(void)ctl_reply(&pa.ctl, 502, "CCC not implemented: the "
+		    "control connection stays protected.");
 	else if (str_eq_ci(verb, "FEAT"))
 		ftp_feat(&pa.ctl);
 	else if (str_eq_ci(verb, "HELP"))

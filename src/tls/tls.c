@@ -524,7 +524,12 @@ fail_with(struct tls_conn *c, const char *what, int e, int eof_is_truncation)
 		}
 		break;
 	case SSL_ERROR_SYSCALL:
-		if (saved == 0 && eof_is_truncation) {
+		/* A reset is an end without close_notify, too. */
+		if (saved == ECONNRESET && eof_is_truncation) {
+			set_reason(c, "connection reset without close_notify "
+			    "(data may be truncated)");
+			res = TLS_TRUNCATED;
+		} else if (saved == 0 && eof_is_truncation) {
 			set_reason(c, "connection closed without close_notify "
 			    "(data may be truncated)");
 			res = TLS_TRUNCATED;

@@ -44,7 +44,7 @@ enum tls_res {
 	TLS_WANT_READ,		/* call again when the socket is readable */
 	TLS_WANT_WRITE,		/* call again when the socket is writable */
 	TLS_CLOSED,		/* the peer sent close_notify: clean end */
-	TLS_TRUNCATED,		/* EOF without close_notify: data may be cut */
+	TLS_TRUNCATED,		/* EOF or reset, no close_notify: data may be cut */
 	TLS_ERROR		/* fatal; tls_reason() says why */
 };
 
