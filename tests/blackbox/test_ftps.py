@@ -966,7 +966,7 @@ def test_implicit_ftplib(ftpd, world, certs, make_user):
     assert retr(uftp, "imp.bin") == (payload, TRANSFER_OK)
     # A plaintext client on the implicit port gets no banner in clear.
     with socket.create_connection((LOOPBACK, iport), timeout=IO_TIMEOUT) as s:
-        s.settimeout(1.0)
+        s.settimeout(0.5)
         try:
             first = s.recv(100)
         except socket.timeout:
