@@ -129,6 +129,45 @@ denied(const char *user, gid_t gid, int guest)
 	return 0;
 }
 
+/*
+ * ftpd.conf denyquick: the ftpusers check at USER, before a password is
+ * asked for, for users of a class that wants it.  An unknown name
+ * passes (PASS fails it later), so USER alone does not tell which
+ * names exist.
+ */
+static void __attribute__((noreturn))
+check_only(struct mon_login *req)
+{
+	static struct class_settings cls;
+	struct ftplist_match m;
+	struct passwd *pw = NULL;
+	char path[OPTS_PATH + 16], t[MON_TEXT_MAX];
+	int guest = ftp_is_anonymous(req->user), chrooted = 0;
+
+	if (!guest && (pw = getpwnam(req->user)) == NULL)
+		finish(MON_RESULT_CHECKED, "");
+	if (!denied(req->user, pw != NULL ? pw->pw_gid : (gid_t)-1, guest))
+		finish(MON_RESULT_CHECKED, "");
+	if (!guest && opts_confpath(&opts, "ftpchroot", path,
+	    sizeof(path)) == 0 && auth_list_lookup(path, req->user,
+	    pw->pw_gid, 0, &m) == 0 && m.matched)
+		chrooted = 1;
+	if (guest)
+		classconf_get("guest", FTPDCONF_GUEST, &cls);
+	else
+		classconf_get(chrooted ? "chroot" : "real", chrooted ?
+		    FTPDCONF_CHROOT : FTPDCONF_REAL, &cls);
+	if (!cls.denyquick)
+		finish(MON_RESULT_CHECKED, "");
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s", ip,
+	    req->user);
+	log_msg(LOG_FTP | LOG_INFO, "login of %s refused at USER: ftpusers "
+	    "(denyquick)", req->user);
+	(void)cstr_printf(t, sizeof(t), "530 User %s access denied.",
+	    req->user);
+	finish(MON_RESULT_REFUSED, t);
+}
+
 static void
 limit_text(const char *path, char *out, size_t size)
 {
@@ -411,6 +450,8 @@ login_main(struct mon_login *req, const struct mon_conn *c)
 		vh = vhost_by_addr(&c->local);
 	plat_proctitle("%s: [login]", ip);
 	memset(&res, 0, sizeof(res));
+	if (req->check)
+		check_only(req);
 	if (ftp_is_anonymous(req->user))
 		login_guest(req);
 	login_real(req);

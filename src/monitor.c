@@ -53,6 +53,7 @@ struct mon_sess {
 	int			 failures;
 	int			 logged_in;
 	int			 hashing;	/* holds a digest slot */
+	int			 checking;	/* the worker only checks USER */
 	struct mon_conn		 conn;		/* addresses, TLS: to children */
 	pid_t			 relay;		/* FTPS: the TLS relay, or 0 */
 	int			 plain;		/* FTPS: session's end, or -1 */
@@ -269,8 +270,19 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		sess_end(s, "malformed message from login worker");
 		return;
 	}
-	if (m.res.kind != MON_RESULT_OK) {
+	if (m.res.kind == MON_RESULT_CHECKED && s->checking) {
+		struct mon_empty ok = { 0 };
+
+		/* denyquick: USER passed ftpusers; now the password. */
 		drop_worker(s);
+		s->checking = 0;
+		s->state = S_PREAUTH;
+		sess_send(s, s->chan, MON_ANS_USER_OK, &ok, sizeof(ok), -1);
+		return;
+	}
+	if (m.res.kind != MON_RESULT_OK || s->checking) {
+		drop_worker(s);
+		s->checking = 0;
 		login_failed(s, &m.res);
 		return;
 	}
@@ -336,9 +348,12 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 	pid_t pid;
 
 	/* FTPS: the pre-login holding the TLS socket sends none. */
-	if (ctl == -1 && s->plain != -1 && s->relay == 0)
+	if (ctl == -1 && s->plain != -1 && s->relay == 0 && !req->check)
 		ctl = fcntl(s->plain, F_DUPFD_CLOEXEC, 0);
-	if (ctl == -1 || !own_ctl(s, ctl)) {
+	/* A USER check needs no connection: the worker never writes to it. */
+	if (req->check)
+		ctl = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (ctl == -1 || (!req->check && !own_ctl(s, ctl))) {
 		if (ctl != -1)
 			close(ctl);
 		sess_end(s, "LOGIN with a foreign descriptor");
@@ -370,6 +385,7 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 	s->worker = pid;
 	s->wchan = ch[0];
 	s->state = S_LOGIN_WAIT;
+	s->checking = req->check != 0;
 	if (ev_io_start(mon_loop, &s->wio, s->wchan, EV_READ, worker_msg,
 	    s) == -1)
 		sess_end(s, "event loop");
@@ -450,7 +466,8 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		return;
 	case MON_REQ_LOGIN:
 		if (s->state != S_PREAUTH || ev_timer_armed(&s->delay) ||
-		    (fd == -1 && s->plain == -1) || len != sizeof(m.login) ||
+		    len != sizeof(m.login) || (m.login.check ? fd != -1 :
+		    fd == -1 && s->plain == -1) ||
 		    !msg_str_ok(m.login.user, sizeof(m.login.user)) ||
 		    !msg_str_ok(m.login.pass, sizeof(m.login.pass)) ||
 		    !msg_str_ok(m.login.host, sizeof(m.login.host)) ||

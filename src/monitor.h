@@ -63,6 +63,12 @@ void	 mon_log_relay(int prio, const char *text);
 int	 mon_login(const char *user, const char *pass, const char *host,
 	    const void *pending, size_t pending_len, unsigned prot, int ctl,
 	    struct mon_login_fail *fail);
+/*
+ * ftpd.conf denyquick: may this user be asked for a password?  1 yes,
+ * 0 no (fail holds the reply), -1 bad arguments.
+ */
+int	 mon_user_check(const char *user, const char *host,
+	    struct mon_login_fail *fail);
 /* Hand over the TLS state; returns the relay's end of the pair, or -1. */
 int	 mon_tls(const void *state, size_t len);
 int	 mon_data_socket(int *fd);

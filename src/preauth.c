@@ -10,6 +10,8 @@
  * as the relay (relay.c) between that TLS connection and the session.
  */
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +26,7 @@
 #include "conf/opts.h"
 #include "conf/vhost.h"
 #include "ev.h"
+#include "ftp/addr.h"
 #include "ftp/ctl.h"
 #include "ftp/ftp.h"
 #include "log/log.h"
@@ -171,11 +174,31 @@ bad_command(void)
 	}
 }
 
+/* Is name an IPv4 or IPv6 address?  Then *ss holds it. */
+static int
+host_literal(const char *name, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, name, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		return 1;
+	}
+	if (inet_pton(AF_INET6, name, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		return 1;
+	}
+	return 0;
+}
+
 /* RFC 7151: HOST picks an /etc/ftphosts entry by name, before USER. */
 static void
 do_host(struct str arg)
 {
 	char name[MON_HOST_MAX];
+	struct sockaddr_storage lit;
 	const struct vhost *vh;
 
 	arg = str_trim(arg);
@@ -195,9 +218,19 @@ do_host(struct str arg)
 		(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
 		return;
 	}
-	if ((vh = vhost_by_name(name)) == NULL) {
+	/* An address literal names a host by one of its addresses. */
+	if (host_literal(name, &lit)) {
+		vh = vhost_by_addr(&lit);
+		if (vh == NULL && !addr_same_host(&lit, &pa.conn->local)) {
+			(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
+			return;
+		}
+	} else
+		vh = vhost_by_name(name);
+	if (vh == NULL) {
 		/* Our own name: the host the address selects, as without HOST. */
-		if (!str_eq_ci(str_cstr(name), ftp_hostname())) {
+		if (!host_literal(name, &lit) &&
+		    !str_eq_ci(str_cstr(name), ftp_hostname())) {
 			(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
 			return;
 		}
@@ -243,16 +276,29 @@ do_user(struct str arg)
 		    "account; log in without AUTH TLS.");
 		return;
 	}
+	if (opts.anon_only && !ftp_is_anonymous(pa.user)) {
+		pa.have_user = 0;
+		(void)ctl_reply(&pa.ctl, 530, "Sorry, only anonymous ftp "
+		    "allowed.");
+		return;
+	}
+	/* ftpd.conf denyquick: ftpusers decides now, not after PASS. */
+	if (classconf_any_denyquick()) {
+		struct mon_login_fail fail;
+
+		if (mon_user_check(pa.user, pa.host, &fail) == 0) {
+			pa.have_user = 0;
+			(void)ctl_write(&pa.ctl, fail.text, strlen(fail.text));
+			(void)ctl_write(&pa.ctl, "\r\n", 2);
+			if (fail.fatal)
+				pa_exit(0);
+			return;
+		}
+	}
 	if (ftp_is_anonymous(pa.user)) {
 		pa.have_user = 1;
 		(void)ctl_reply(&pa.ctl, 331, "Guest login ok, send your "
 		    "email address as password.");
-		return;
-	}
-	if (opts.anon_only) {
-		pa.have_user = 0;
-		(void)ctl_reply(&pa.ctl, 530, "Sorry, only anonymous ftp "
-		    "allowed.");
 		return;
 	}
 	pa.have_user = 1;

@@ -104,6 +104,7 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	out->limit = c.limit;
 	out->tls = c.tls;
 	out->tlsreuse = c.tlsreuse;
+	out->denyquick = c.denyquick;
 	out->motd_set = strcmp(c.motd, d.motd) != 0;
 	if (out->motd_set) {
 		/* A relative motd is in the configuration directory. */
@@ -138,6 +139,27 @@ classconf_sane_name(const char *path)
 			return 0;
 	}
 	return 1;
+}
+
+/* Does any class of the file set denyquick (checked at USER)? */
+int
+classconf_any_denyquick(void)
+{
+	struct ftpdconf_class c;
+	size_t i;
+
+	if (conf == NULL)
+		return 0;
+	for (i = 0; i < 3 + ftpdconf_nclasses(conf); i++) {
+		static const char *builtin[] = { "guest", "chroot", "real" };
+		const char *name = i < 3 ? builtin[i] :
+		    ftpdconf_class_name(conf, i - 3);
+
+		if (name != NULL && ftpdconf_resolve(conf, name, i == 0 ?
+		    FTPDCONF_GUEST : FTPDCONF_REAL, &c) == 0 && c.denyquick)
+			return 1;
+	}
+	return 0;
 }
 
 /*

@@ -40,6 +40,7 @@ struct class_settings {
 	int			 limit;			/* -1: none */
 	int			 tls;		/* enum ftpdconf_tls */
 	int			 tlsreuse;	/* data must resume the control's */
+	int			 denyquick;	/* ftpusers applies at USER */
 	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
 	int			 motd_set;	/* the file names it for the class */
 	char			 chroot[FTPDCONF_PATH_MAX];	/* format */
@@ -57,6 +58,8 @@ void	 classconf_get(const char *classname, enum ftpdconf_type deftype,
  * of the other classes.
  */
 int	 classconf_tls_before_login(int anonymous);
+/* Does any class set denyquick?  Then USER asks the monitor first. */
+int	 classconf_any_denyquick(void);
 /* Is an uploaded name acceptable under sanenames? */
 int	 classconf_sane_name(const char *path);
 

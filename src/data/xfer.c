@@ -902,6 +902,9 @@ xfer_check_abort(void)
 			continue;
 		}
 		(void)str_split(line, ' ', &verb, &arg);
+		/* -d logs these here; held commands when they run. */
+		if (str_eq_ci(verb, "ABOR") || str_eq_ci(verb, "STAT"))
+			log_debug("command: %.*s", (int)line.len, line.p);
 		if (str_eq_ci(verb, "ABOR")) {
 			xfer_abort("ABOR");
 			return;

@@ -15,7 +15,7 @@
 
 #define MON_USER_MAX	256
 #define MON_PASS_MAX	256
-#define MON_PENDING_MAX	1024
+#define MON_PENDING_MAX	4096	/* = CTL_IN_MAX: all a client can pipeline */
 #define MON_TEXT_MAX	1024
 #define MON_TLS_MAX	2304	/* >= TLS_HANDOFF_MAX (tls/tls.h) */
 
@@ -44,6 +44,8 @@ enum mon_type {
 	MON_REQ_TLS,		/* struct mon_tls */
 	/* monitor -> pre-login: the relay's end of the plaintext pair */
 	MON_ANS_TLS,		/* struct mon_errno + socket fd if err==0 */
+	/* monitor -> pre-login: a LOGIN with check set passed (denyquick) */
+	MON_ANS_USER_OK,	/* struct mon_empty */
 	MON_TYPE_MAX
 };
 
@@ -70,6 +72,7 @@ struct mon_login {
 	uint32_t	pending_len;
 	uint8_t		pending[MON_PENDING_MAX];
 	uint32_t	prot;		/* MON_PROT_* set before login */
+	uint32_t	check;		/* 1: USER checks only (denyquick) */
 };
 
 #define MON_PROT_PBSZ	0x1	/* PBSZ was sent */
@@ -93,7 +96,8 @@ enum mon_result_kind {
 	MON_RESULT_OK = 0,
 	MON_RESULT_FAIL,	/* wrong password, unknown user... */
 	MON_RESULT_REFUSED,	/* ftpusers, shell, nologin, -A */
-	MON_RESULT_ERROR	/* internal failure */
+	MON_RESULT_ERROR,	/* internal failure */
+	MON_RESULT_CHECKED	/* check only: the user may send PASS */
 };
 
 struct mon_result {

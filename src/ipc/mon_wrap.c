@@ -90,6 +90,41 @@ mon_login(const char *user, const char *pass, const char *host,
 }
 
 int
+mon_user_check(const char *user, const char *host,
+    struct mon_login_fail *fail)
+{
+	static struct mon_login m;
+	uint32_t type;
+	size_t len;
+	int r, fd;
+	union {
+		struct mon_login_fail	fail;
+		struct mon_empty	ok;
+	} ans;
+
+	memset(&m, 0, sizeof(m));
+	if (cstr_copy(m.user, sizeof(m.user), user) == -1 ||
+	    cstr_copy(m.host, sizeof(m.host), host) == -1)
+		return -1;
+	m.check = 1;
+	if (msg_send(FD_MON, MON_REQ_LOGIN, &m, sizeof(m), -1) == -1)
+		_exit(1);
+	r = msg_recv(FD_MON, &type, &ans, sizeof(ans), &len, &fd);
+	if (r <= 0)
+		_exit(1);
+	if (fd != -1)
+		close(fd);
+	if (type == MON_ANS_USER_OK && len == sizeof(ans.ok))
+		return 1;
+	if (type == MON_ANS_LOGIN_FAIL && len == sizeof(ans.fail) &&
+	    msg_str_ok(ans.fail.text, sizeof(ans.fail.text))) {
+		*fail = ans.fail;
+		return 0;
+	}
+	_exit(1);
+}
+
+int
 mon_tls(const void *state, size_t len)
 {
 	static struct mon_tls m;	/* secrets: wiped after sending */

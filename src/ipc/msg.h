@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MSG_MAX		4096	/* largest packet, header included */
+#define MSG_MAX		8192	/* largest packet, header included */
 
 int	 msg_socketpair(int fds[2]);
 

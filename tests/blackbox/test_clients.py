@@ -201,3 +201,45 @@ def test_tnftp_real_user_put_get(server, make_user, tmp_path):
     _assert_ok(r)
     assert (user.home / "tn-up.bin").read_bytes() == src.read_bytes()
     assert back.read_bytes() == src.read_bytes()
+
+
+def test_tnftp_interrupt_sends_abor_with_urgent_data(ftpd, world, tmp_path):
+    """tnftp's ^C during a download: it sends Telnet IP, then IAC DM as
+    urgent data (Synch), then ABOR, and expects 426 then 226 (RFC 959).
+    The download is throttled (rateget) so that it is still running."""
+    _need("tnftp")
+    import signal
+    import time
+    world.conf("ftpd.conf", "rateget guest 64k\n")
+    srv = ftpd("-d")
+    mark = world.syslog.mark()
+    out = tmp_path / "partial.bin"
+    p = subprocess.Popen(["tnftp", "-n", "-v"], cwd=tmp_path, text=True,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT,
+                         env=dict(os.environ, HOME=str(tmp_path)))
+    try:
+        p.stdin.write(f"open 127.0.0.1 {srv.port}\n"
+                      f"user anonymous {ANON_IDENT}\n"
+                      "binary\n"
+                      f"get pub/big.bin {out}\n")
+        p.stdin.flush()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if out.exists() and out.stat().st_size > 0:
+                break
+            time.sleep(0.05)
+        assert out.exists() and out.stat().st_size > 0, "no transfer"
+        p.send_signal(signal.SIGINT)
+        stdout, _ = p.communicate("quit\n", timeout=CLIENT_TIMEOUT)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert "426" in stdout and "226" in stdout, stdout
+    assert stdout.index("426") < stdout.rindex("226"), stdout
+    # Stopped early: a 1 MiB file at 64 KiB/s takes 16 s.
+    assert out.stat().st_size < len(world.big), stdout
+    world.syslog.expect(r"command: ABOR", start=mark)
+    # The session went on: tnftp's quit was answered.
+    assert "221" in stdout, stdout

@@ -6,7 +6,7 @@ the file leaves at their defaults, and the effect of every directive the
 daemon applies: timeout, maxtimeout, umask, modify, upload, passive,
 portrange, advertise, checkportcmd, maxfilesize, sanenames, limit, motd,
 classtype, chroot, homedir, template, display, notify, hidesymlinks,
-rateget and rateput."""
+rateget, rateput, denyquick, sendbufsize and recvbufsize."""
 
 import ftplib
 import io
@@ -698,3 +698,113 @@ def test_readsize_writesize_keep_data_exact(ftpd, world, make_user):
     got = []
     ftp.retrbinary("RETR sized.bin", got.append)
     assert b"".join(got) == payload
+
+
+# ---------------------------------------------------------------- denyquick
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_denyquick_refuses_at_user(ftpd, world, make_user, quick):
+    """denyquick: a user denied by ftpusers gets 530 to USER, before any
+    password; without it, 331 and then 530 after PASS.  Users not listed,
+    and unknown names (no user enumeration), still get 331."""
+    denied, allowed = make_user(), make_user()
+    world.conf("ftpusers", f"{denied.name}\n")
+    _conf(world, "denyquick real\n" if quick else "modify real\n")
+    srv = ftpd()
+    mark = world.syslog.mark()
+    ftp = srv.connect()
+    if quick:
+        with pytest.raises(ftplib.error_perm) as ei:
+            ftp.sendcmd(f"USER {denied.name}")
+        assert str(ei.value) == f"530 User {denied.name} access denied."
+        world.syslog.expect(r"refused at USER: ftpusers \(denyquick\)",
+                            start=mark)
+    else:
+        assert ftp.sendcmd(f"USER {denied.name}").startswith("331")
+        with pytest.raises(ftplib.error_perm) as ei:
+            ftp.sendcmd(f"PASS {denied.password}")
+        assert str(ei.value).startswith("530")
+    assert ftp.sendcmd("USER no-such-user-xq").startswith("331")
+    ftp.close()
+    ftp = srv.connect()
+    assert ftp.login(allowed.name, allowed.password).startswith("230")
+    ftp.quit()
+    # The daemon survives and answers the next client.
+    assert srv.anon().sendcmd("NOOP").startswith("200")
+
+
+# ------------------------------------------------- sendbufsize, recvbufsize
+
+def _skmem(local_port, remote_port):
+    """The kernel's skmem counters (rb = receive buffer, tb = send
+    buffer) of one established TCP connection, from ss(8)."""
+    import re
+    import subprocess
+    r = subprocess.run(["ss", "-Htmn", "state", "established", "sport", "=",
+                        f":{local_port}", "dport", "=", f":{remote_port}"],
+                       capture_output=True, text=True, timeout=10)
+    m = re.search(r"skmem:\(([^)]*)\)", r.stdout)
+    if not m:
+        return None
+    return {k: int(v) for k, v in re.findall(r"([a-z]+)(\d+)", m.group(1))}
+
+
+def test_sendbufsize_recvbufsize_set_data_socket_buffers(ftpd, world,
+                                                         make_user):
+    """sendbufsize and recvbufsize become SO_SNDBUF and SO_RCVBUF of the
+    data socket (Linux reports twice the value set).  The transfers are
+    throttled so that the connections are still open when looked at."""
+    if shutil.which("ss") is None:
+        pytest.skip("ss (iproute2) is not installed")
+    user = make_user()
+    _conf(world, "sendbufsize real 48k\nrecvbufsize real 40k\n"
+          "rateget real 64k\nrateput real 64k\n")
+    srv = ftpd()
+    ftp = srv.login(user)
+    (user.home / "src.bin").write_bytes(os.urandom(100_000))
+    ftp.voidcmd("TYPE I")
+    with ftp.transfercmd("RETR src.bin") as conn:
+        server_port = conn.getpeername()[1]
+        mem = wait_until(lambda: _skmem(server_port,
+                                        conn.getsockname()[1]), 5)
+        assert mem is not None, "data connection not found by ss"
+        assert mem["tb"] == 2 * 48 * 1024, mem
+        conn.settimeout(30)
+        while conn.recv(65536):
+            pass
+    assert ftp.voidresp().startswith("226")
+    with ftp.transfercmd("STOR dst.bin") as conn:
+        server_port = conn.getpeername()[1]
+        conn.sendall(b"x" * 1000)
+        mem = wait_until(lambda: _skmem(server_port,
+                                        conn.getsockname()[1]), 5)
+        assert mem is not None, "data connection not found by ss"
+        assert mem["rb"] == 2 * 40 * 1024, mem
+    assert ftp.voidresp().startswith("226")
+    ftp.quit()
+
+
+def test_accepted_without_effect_sendlowat_mmapsize_conversion(ftpd, world,
+                                                               make_user,
+                                                               tmp_path):
+    """Directives ftpd.conf(5) documents as accepted but not applied:
+    sendlowat (Linux cannot set SO_SNDLOWAT), mmapsize (sendfile is used)
+    and conversion (no program is ever run).  The file loads, transfers
+    work, and asking for a converted name runs nothing."""
+    user = make_user()
+    marker = tmp_path / "conversion-ran"
+    script = tmp_path / "conv.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat \"$1\"\n")
+    script.chmod(0o755)
+    _conf(world, "sendlowat real 8k\nmmapsize real 1m\n"
+          f"conversion real .conv f . {script} %s\n")
+    srv = ftpd()
+    data = os.urandom(300_000)
+    (user.home / "plain.bin").write_bytes(data)
+    ftp = srv.login(user)
+    assert retr_bytes(ftp, "plain.bin")[0] == data
+    with pytest.raises(ftplib.error_perm) as ei:
+        retr_bytes(ftp, "plain.bin.conv")
+    assert str(ei.value).startswith("550")
+    ftp.quit()
+    assert not marker.exists()

@@ -178,3 +178,92 @@ def test_sighup_keeps_running(server, world):
 def test_ipv4_only_flag(ftpd):
     srv = ftpd("-4")
     assert srv.anon().sendcmd("NOOP") == NOOP_OK
+
+
+def test_ipv6_only_flag(ftpd):
+    """-6: one IPv6 socket (IPV6_V6ONLY); IPv4 clients are refused."""
+    import ftplib
+    import socket
+    srv = ftpd("-6", "-a", "")
+    ftp = ftplib.FTP()
+    ftp.connect("::1", srv.port, timeout=10)
+    assert ftp.login("anonymous", ANON_IDENT) == GUEST_230
+    assert ftp.sendcmd("NOOP") == NOOP_OK
+    ftp.quit()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+
+
+# ---------------------------------------------------------------- -W, wtmp
+
+WTMP = "/var/log/wtmp"
+UTMP_FMT = "hi32s4s32s256shhiii4i20s"     # struct utmp, glibc x86-64/arm64
+DEAD_PROCESS, USER_PROCESS = 8, 7
+
+
+def _wtmp_records():
+    import struct
+    size = struct.calcsize(UTMP_FMT)
+    try:
+        data = open(WTMP, "rb").read()
+    except FileNotFoundError:
+        return []
+    out = []
+    for off in range(0, len(data) - size + 1, size):
+        t = struct.unpack_from(UTMP_FMT, data, off)
+        out.append((t[0], t[2].rstrip(b"\0").decode(errors="replace"),
+                    t[4].rstrip(b"\0").decode(errors="replace"),
+                    t[5].rstrip(b"\0").decode(errors="replace")))
+    return out
+
+
+@pytest.mark.parametrize("no_wtmp", [False, True], ids=["wtmp", "-W"])
+def test_wtmp_login_logout_unless_W(ftpd, make_user, no_wtmp):
+    """A login writes a USER_PROCESS record (line ftpdPID, user, host) to
+    wtmp and the end of the session a DEAD_PROCESS record for the same
+    line; -W writes neither."""
+    import struct
+    assert struct.calcsize(UTMP_FMT) == 384
+    if not os.path.exists(WTMP):
+        # updwtmp(3) appends only to an existing file.
+        fd = os.open(WTMP, os.O_WRONLY | os.O_CREAT, 0o664)
+        os.close(fd)
+    user = make_user()
+    before = len(_wtmp_records())
+    srv = ftpd(*(["-W"] if no_wtmp else []))
+    ftp = srv.login(user)
+    assert ftp.sendcmd("NOOP") == NOOP_OK
+    ftp.quit()
+
+    def records():
+        new = _wtmp_records()[before:]
+        logins = [r for r in new if r[0] == USER_PROCESS and r[2] == user.name]
+        lines = {r[1] for r in logins}
+        logouts = [r for r in new if r[0] == DEAD_PROCESS and r[1] in lines]
+        return logins, logouts
+
+    if no_wtmp:
+        import time
+        time.sleep(0.5)
+        assert records() == ([], [])
+        return
+    assert bbutil.wait_until(lambda: all(records()), 10), records()
+    logins, logouts = records()
+    assert len(logins) == 1 and logins[0][1].startswith("ftpd"), logins
+    assert logins[0][3] == "127.0.0.1", logins
+    assert len(logouts) == 1, logouts
+
+
+def test_compat_flags_8_B_U_accepted(ftpd, world):
+    """-8 (UTF-8 is always on), -B (FreeBSD's blocklist hook) and -U (the
+    BSD passive-port range choice) are accepted as documented no-ops:
+    the daemon starts, serves, and does not call them unknown."""
+    srv = ftpd("-8", "-B", "-U")
+    ftp = srv.anon()
+    assert ftp.sendcmd("NOOP") == NOOP_OK
+    feat = ftp.sendcmd("FEAT")
+    assert " UTF8" in feat.splitlines()
+    ftp.quit()
+    text = world.stderr_path.read_text(errors="replace")
+    assert "unknown flag" not in text, text
+    assert not world.syslog.wait(r"unknown flag", timeout=0)

@@ -80,3 +80,60 @@ def test_passive_ports_reused_after_transfers(ftpd, world):
         assert recv_all(data) == world.files["pub/hello.txt"]
         data.close()
         assert ftp.voidresp().startswith("226 "), i
+
+
+def test_host_with_an_address_literal(ftpd, world):
+    """HOST with an address literal (RFC 7151 3.2) used to get 504: the
+    server's own address (bracketed or not) selects the default host, an
+    address of an /etc/ftphosts entry selects that entry, any other 504."""
+    import ftplib
+
+    import pytest
+
+    from bbutil import OTHER_LOOPBACK
+    world.conf("ftphosts", f"{OTHER_LOOPBACK} {world.anon.name}\n")
+    srv = ftpd()
+    for literal in ("127.0.0.1", "[127.0.0.1]"):
+        ftp = ftplib.FTP()
+        ftp.connect("127.0.0.1", srv.port, timeout=IO_TIMEOUT)
+        assert ftp.sendcmd(f"HOST {literal}") == \
+            "220 Host 127.0.0.1 selected."
+        assert ftp.login().startswith("230")
+        ftp.quit()
+    ftp = ftplib.FTP()
+    ftp.connect("127.0.0.1", srv.port, timeout=IO_TIMEOUT)
+    assert ftp.sendcmd(f"HOST {OTHER_LOOPBACK}") == \
+        f"220 Host {OTHER_LOOPBACK} selected."
+    for other in ("10.1.2.3", "[::1]", "[2001:db8::1]"):
+        with pytest.raises(ftplib.error_perm) as ei:
+            ftp.sendcmd(f"HOST {other}")
+        assert str(ei.value) == "504 Unknown host."
+    ftp.close()
+
+
+def test_commands_pipelined_after_pass_beyond_1k(ftpd, world):
+    """Everything a client pipelines behind PASS reaches the session; more
+    than 1 KiB of it used to fail the login with 530."""
+    srv = ftpd()
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=IO_TIMEOUT)
+    f = s.makefile("rb")
+
+    def reply():
+        lines = []
+        while True:
+            line = f.readline().decode()
+            assert line, "connection closed"
+            lines.append(line)
+            if len(line) > 3 and line[3] == " ":
+                return lines
+
+    assert reply()[-1].startswith("220")
+    n = 300                                   # 300 x "NOOP\r\n" = 1800 bytes
+    s.sendall(b"USER anonymous\r\nPASS guest@example.com\r\n" +
+              b"NOOP\r\n" * n + b"QUIT\r\n")
+    assert reply()[-1].startswith("331")
+    assert reply()[-1].startswith("230")
+    for _ in range(n):
+        assert reply()[-1].startswith("200")
+    assert reply()[-1].startswith("221")
+    s.close()
