@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,10 +75,16 @@ start_tls(void)
 	uint8_t state[TLS_HANDOFF_MAX];
 	char why[TLS_REASON_MAX], desc[160];
 	size_t len;
-	int fl, ms;
+	int fl, ms, one = 1;
 
 	ms = opts.idle_timeout > 0 && opts.idle_timeout * 1000 <
 	    HANDSHAKE_MAX_MS ? opts.idle_timeout * 1000 : HANDSHAKE_MAX_MS;
+	/*
+	 * This socket stays ours (as the relay's) for the whole session:
+	 * no Nagle delay for the second of two small records (a ticket
+	 * after the handshake, 226 after 150).
+	 */
+	(void)setsockopt(FD_CTL, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if ((fl = fcntl(FD_CTL, F_GETFL)) == -1 ||
 	    fcntl(FD_CTL, F_SETFL, fl | O_NONBLOCK) == -1 ||
 	    tls_server_new_ticket_keys(ftps_server) == -1 ||

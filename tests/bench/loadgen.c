@@ -33,6 +33,21 @@
  *            here and their CPU time stays in the measured tree (cutime).
  *            SIGTERM/SIGINT/SIGHUP are passed on to the daemon.
  *
+ * -e (explicit FTPS, OpenSSL): after the 220 the client sends AUTH TLS and
+ * does the handshake before USER; the transfer modes (retr, list, big)
+ * then send PBSZ 0 and PROT P, and every data connection is TLS too,
+ * resuming the control connection's session (fetched after PROT P, three
+ * replies after the handshake, so that TLS 1.3 tickets have arrived; -N
+ * starts a new session instead, which ftpd and vsftpd refuse).  -A CA
+ * verifies the server's certificate for the -h address, -Y sets the TLS
+ * 1.3 ciphersuites offered, -V 1.2 caps the version.  TLS runs inside the
+ * same non-blocking epoll state machines: the handshakes are states of
+ * their own, reads go through SSL_read_ex until it wants more.  The data
+ * of `big` are read with SSL_read_ex into a 1 MiB buffer, with read-ahead
+ * (one recv(2) for many records), then dropped: the decryption and one
+ * copy cost the client CPU that recv(MSG_TRUNC) does not (cli_cpu_s).
+ * STOR over TLS is not implemented.
+ *
  * -k PID adds the server's tree CPU time (utime+stime of every live
  * process of the tree plus cutime+cstime, which holds the reaped ones)
  * over the measured window to the result line.
@@ -72,6 +87,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 enum mode { M_LOGIN, M_RETR, M_LIST, M_BIG, M_STOR, M_HOLD, M_CEIL,
 	M_CRYPT, M_SINK, M_TREE, M_REAPER };
 static const char *const mode_names[] = { "login", "retr", "list", "big",
@@ -81,9 +100,10 @@ enum rmethod { R_TRUNC, R_SPLICE, R_READ };
 static const char *const rmethod_names[] = { "trunc", "splice", "read" };
 
 /* Error kinds, counted per thread. */
-enum err { E_CONNECT, E_TIMEOUT, E_EOF, E_REPLY, E_DATA, E_SHORT, E_MAX };
+enum err { E_CONNECT, E_TIMEOUT, E_EOF, E_REPLY, E_DATA, E_SHORT, E_TLS,
+	E_MAX };
 static const char *const err_names[] = { "err_connect", "err_timeout",
-	"err_eof", "err_reply", "err_data", "err_short" };
+	"err_eof", "err_reply", "err_data", "err_short", "err_tls" };
 
 struct opts {
 	enum mode mode;
@@ -101,6 +121,13 @@ struct opts {
 	pid_t srvpid;
 	const char *label;
 	struct sockaddr_in addr;
+	int tls;		/* -e: explicit FTPS */
+	const char *cafile;	/* -A: verify the server against it */
+	int noresume;		/* -N: data connections start new sessions */
+	const char *suites;	/* -Y: TLS 1.3 ciphersuites offered */
+	int tls12;		/* -V 1.2: TLS 1.2 only */
+	const char *certfile;	/* -C: ceiling -e: the sender's chain */
+	const char *keyfile;	/* -K: ceiling -e: the sender's key */
 };
 static struct opts O = {
 	.mode = M_LOGIN, .host = "127.0.0.1", .port = 21, .user = "anonymous",
@@ -110,6 +137,7 @@ static struct opts O = {
 	.expect = -1, .rmethod = R_TRUNC, .srvpid = 0, .label = "",
 };
 
+static SSL_CTX *g_ctx;		/* -e: the client context, shared */
 static volatile sig_atomic_t g_sig;
 static atomic_int g_stop;
 
@@ -382,7 +410,10 @@ lat_pct(const struct lat *l, double pct)
 /* ------------------------------------------------------------ clients */
 
 enum st { S_IDLE, S_WAIT, S_CONN, S_GREET, S_USER, S_PASS, S_TYPE, S_QUIT,
-	S_QEOF, S_PASV, S_XFER, S_HELD, S_DONE };
+	S_QEOF, S_PASV, S_XFER, S_HELD, S_DONE,
+	/* FTPS (-e): appended, so that the numbers above (in error
+	 * strings such as 530_in_5) stay what they were */
+	S_AUTH, S_TLSHS, S_PBSZ, S_PROT };
 
 struct thr;
 
@@ -398,6 +429,11 @@ struct cl {
 	uint64_t xbytes;	/* bytes of the current transfer */
 	off_t soff;		/* STOR: offset in the local file */
 	long ops;		/* completed operations */
+	SSL *ssl;		/* -e: the control connection's TLS */
+	SSL *dssl;		/* -e: the data connection's TLS */
+	SSL_SESSION *sess;	/* -e: the control session, for resuming */
+	int dhs_done;		/* -e: data handshake finished */
+	uint32_t dev;		/* -e: the data socket's epoll events */
 	size_t rlen;
 	char rbuf[4096];
 };
@@ -427,6 +463,8 @@ struct thr {
 	int devnull;
 	int filefd;
 	off_t filesize;
+	uint64_t tls_full, tls_resumed;	/* data handshakes, by kind */
+	char tls_version[16], tls_cipher[64];
 };
 
 static void
@@ -453,14 +491,34 @@ ep_mod(struct cl *c, int fd, uint32_t ev, int data)
 		die("epoll_ctl mod: %s", strerror(errno));
 }
 
+/* Close the data connection (and free its TLS, if any). */
+static void
+data_close(struct cl *c)
+{
+	if (c->dssl != NULL) {
+		SSL_free(c->dssl);
+		c->dssl = NULL;
+	}
+	if (c->dfd >= 0)
+		close(c->dfd);
+	c->dfd = -1;
+}
+
 static void
 close_fds(struct cl *c)
 {
-	if (c->dfd >= 0)
-		close(c->dfd);
+	data_close(c);
+	if (c->ssl != NULL) {
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	if (c->sess != NULL) {
+		SSL_SESSION_free(c->sess);
+		c->sess = NULL;
+	}
 	if (c->cfd >= 0)
 		close(c->cfd);
-	c->dfd = c->cfd = -1;
+	c->cfd = -1;
 	c->gen++;
 	c->rlen = 0;
 	c->multi = 0;
@@ -518,6 +576,23 @@ cl_fail(struct cl *c, enum err kind, const char *what)
 	c->deadline = now_ns() + 20 * 1000000ull;
 }
 
+/* Write a command on the control connection, through TLS once it is up.
+ * Commands are short and the socket's buffer empty: a write that would
+ * block is a failure. */
+static ssize_t
+ctl_write(struct cl *c, const void *p, size_t n)
+{
+	size_t w = 0;
+
+	if (c->ssl == NULL)
+		return send(c->cfd, p, n, MSG_NOSIGNAL);
+	if (SSL_write_ex(c->ssl, p, n, &w) != 1) {
+		ERR_clear_error();
+		return -1;
+	}
+	return (ssize_t)w;
+}
+
 static int
 cl_send(struct cl *c, const char *fmt, ...)
 {
@@ -533,13 +608,114 @@ cl_send(struct cl *c, const char *fmt, ...)
 		die("command too long");
 	buf[n++] = '\r';
 	buf[n++] = '\n';
-	w = send(c->cfd, buf, (size_t)n, MSG_NOSIGNAL);
+	w = ctl_write(c, buf, (size_t)n);
 	if (w != n) {
-		cl_fail(c, E_EOF, "send");
+		cl_fail(c, c->ssl != NULL ? E_TLS : E_EOF, "send");
 		return -1;
 	}
 	c->deadline = now_ns() + (uint64_t)(O.timeout * 1e9);
 	return 0;
+}
+
+/* ------------------------------------------------------------ TLS (-e) */
+
+/* Why the last TLS call failed (and empty the thread's error queue). */
+static const char *
+tls_reason(int e, char *buf, size_t n)
+{
+	unsigned long code = ERR_peek_last_error();
+
+	if (code != 0) {
+		const char *r = ERR_reason_error_string(code);
+
+		snprintf(buf, n, "%s", r != NULL ? r : "ssl_error");
+	} else if (e == SSL_ERROR_SYSCALL)
+		snprintf(buf, n, "%s", errno ? strerror(errno) : "eof");
+	else
+		snprintf(buf, n, "ssl_error_%d", e);
+	ERR_clear_error();
+	return buf;
+}
+
+static SSL *
+tls_new(struct cl *c, int fd, int data)
+{
+	SSL *s = SSL_new(g_ctx);
+
+	if (s == NULL || SSL_set_fd(s, fd) != 1)
+		die("SSL_new/SSL_set_fd failed");
+	SSL_set_connect_state(s);
+	if (O.cafile != NULL &&
+	    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s), O.host) != 1)
+		die("X509_VERIFY_PARAM_set1_ip_asc %s failed", O.host);
+	if (data) {
+		/* The control connection's session: ftpd (and vsftpd's
+		 * require_ssl_reuse) refuse a data connection that does not
+		 * resume it. */
+		if (!O.noresume && c->sess != NULL &&
+		    SSL_set_session(s, c->sess) != 1)
+			die("SSL_set_session failed");
+		/* Read ahead into a large buffer: one recv for many
+		 * records instead of two per 16 KiB record. */
+		SSL_set_read_ahead(s, 1);
+		SSL_set_default_read_buffer_len(s, 256 * 1024);
+	}
+	return s;
+}
+
+/* The first handshake of a thread names the protocol and cipher. */
+static void
+tls_note(struct thr *t, SSL *s)
+{
+	if (t->tls_cipher[0] != '\0')
+		return;
+	snprintf(t->tls_version, sizeof(t->tls_version), "%s",
+	    SSL_get_version(s));
+	snprintf(t->tls_cipher, sizeof(t->tls_cipher), "%s",
+	    SSL_get_cipher_name(s));
+}
+
+static void
+ctl_handshake(struct cl *c)
+{
+	char why[80];
+	int r, e;
+
+	ERR_clear_error();
+	r = SSL_do_handshake(c->ssl);
+	if (r == 1) {
+		tls_note(c->t, c->ssl);
+		ep_mod(c, c->cfd, EPOLLIN | EPOLLRDHUP, 0);
+		c->st = S_USER;
+		(void)cl_send(c, "USER %s", O.user);
+		return;
+	}
+	e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ)
+		ep_mod(c, c->cfd, EPOLLIN | EPOLLRDHUP, 0);
+	else if (e == SSL_ERROR_WANT_WRITE)
+		ep_mod(c, c->cfd, EPOLLOUT, 0);
+	else {
+		char what[96];
+
+		snprintf(what, sizeof(what), "ctl_handshake:%s",
+		    tls_reason(e, why, sizeof(why)));
+		cl_fail(c, E_TLS, what);
+	}
+}
+
+/* 234 to AUTH TLS: the handshake starts; whatever the server sent
+ * after the 234 line (it must not send anything) is dropped. */
+static void
+ctl_tls_start(struct cl *c)
+{
+	c->ssl = tls_new(c, c->cfd, 0);
+	c->st = S_TLSHS;
+	c->rlen = 0;
+	c->multi = 0;
+	c->gen++;		/* ctl_readable: stop reading the raw socket */
+	c->deadline = now_ns() + (uint64_t)(O.timeout * 1e9);
+	ctl_handshake(c);
 }
 
 static void
@@ -594,10 +770,7 @@ hold_next(struct thr *t)
 static void
 cl_finish(struct cl *c)
 {
-	if (c->dfd >= 0) {
-		close(c->dfd);
-		c->dfd = -1;
-	}
+	data_close(c);
 	c->deadline = 0;
 	c->st = S_DONE;
 	c->t->active--;
@@ -624,10 +797,7 @@ op_done(struct cl *c)
 	struct thr *t = c->t;
 	uint64_t now = now_ns();
 
-	if (c->dfd >= 0) {
-		close(c->dfd);
-		c->dfd = -1;
-	}
+	data_close(c);
 	if ((O.mode == M_RETR || O.mode == M_BIG) && O.expect >= 0 &&
 	    c->xbytes != (uint64_t)O.expect) {
 		char what[64];
@@ -664,6 +834,11 @@ logged_in(struct cl *c)
 		hold_next(c->t);
 		break;
 	default:
+		if (O.tls) {
+			c->st = S_PBSZ;
+			(void)cl_send(c, "PBSZ 0");
+			break;
+		}
 		c->st = S_TYPE;
 		(void)cl_send(c, "TYPE I");
 		break;
@@ -705,6 +880,17 @@ open_data(struct cl *c, const char *line)
 	}
 	c->dfd = fd;
 	c->st = S_XFER;
+	if (O.tls) {
+		/* Connected (EPOLLOUT), then the handshake; the server
+		 * starts its side after the 150. */
+		c->dssl = tls_new(c, fd, 1);
+		c->dhs_done = 0;
+		c->dev = EPOLLOUT;
+		ep_add(c, fd, EPOLLOUT, 1);
+		(void)cl_send(c, "%s %s", O.mode == M_LIST ? "LIST" : "RETR",
+		    O.path);
+		return;
+	}
 	if (O.mode == M_STOR) {
 		ep_add(c, fd, EPOLLOUT, 1);
 		(void)cl_send(c, "STOR %s", O.oname);
@@ -727,8 +913,35 @@ on_reply(struct cl *c, int code, const char *line)
 	case S_GREET:
 		if (code != 220)
 			break;
+		if (O.tls) {
+			c->st = S_AUTH;
+			(void)cl_send(c, "AUTH TLS");
+			return;
+		}
 		c->st = S_USER;
 		(void)cl_send(c, "USER %s", O.user);
+		return;
+	case S_AUTH:
+		if (code != 234)
+			break;
+		ctl_tls_start(c);
+		return;
+	case S_PBSZ:
+		if (code != 200)
+			break;
+		c->st = S_PROT;
+		(void)cl_send(c, "PROT P");
+		return;
+	case S_PROT:
+		if (code != 200)
+			break;
+		/* TLS 1.3 tickets come after the handshake: by now (three
+		 * replies later) they have been read. */
+		if (c->sess != NULL)
+			SSL_SESSION_free(c->sess);
+		c->sess = SSL_get1_session(c->ssl);
+		c->st = S_TYPE;
+		(void)cl_send(c, "TYPE I");
 		return;
 	case S_USER:
 		if (code == 230) {
@@ -806,6 +1019,37 @@ on_line(struct cl *c, const char *line, size_t len)
 	on_reply(c, code, line);
 }
 
+/* Read the control connection, through TLS once it is up: bytes, 0 at
+ * EOF (or close_notify), -1 with errno (EAGAIN: nothing yet), or -2 when
+ * TLS failed and the client has been failed already. */
+static ssize_t
+ctl_read(struct cl *c, void *p, size_t n)
+{
+	size_t got = 0;
+	char why[80], what[96];
+	int e;
+
+	if (c->ssl == NULL)
+		return recv(c->cfd, p, n, 0);
+	ERR_clear_error();
+	if (SSL_read_ex(c->ssl, p, n, &got) == 1)
+		return (ssize_t)got;
+	e = SSL_get_error(c->ssl, 0);
+	switch (e) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:	/* no renegotiation: not expected */
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	default:
+		snprintf(what, sizeof(what), "ctl_read:%s",
+		    tls_reason(e, why, sizeof(why)));
+		cl_fail(c, E_TLS, what);
+		return -2;
+	}
+}
+
 static void
 ctl_readable(struct cl *c)
 {
@@ -815,7 +1059,9 @@ ctl_readable(struct cl *c)
 		ssize_t n;
 		char *nl;
 
-		n = recv(c->cfd, c->rbuf + c->rlen, room, 0);
+		n = ctl_read(c, c->rbuf + c->rlen, room);
+		if (n == -2)
+			return;
 		if (n == 0) {
 			if (c->st == S_QEOF) {
 				struct thr *t = c->t;
@@ -904,6 +1150,94 @@ drain(struct thr *t, int fd, uint64_t *bytes, enum rmethod m)
 	return 0;
 }
 
+/* Read and discard what the TLS data connection has, into the thread's
+ * 1 MiB buffer (SSL_read returns one record at most); like drain(). */
+static int
+tls_drain(struct thr *t, struct cl *c, char *why, size_t whysize)
+{
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		size_t got = 0;
+		int e;
+
+		if (SSL_read_ex(c->dssl, t->buf, t->bufsz, &got) == 1) {
+			c->xbytes += got;
+			continue;
+		}
+		e = SSL_get_error(c->dssl, 0);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			return 0;
+		if (e == SSL_ERROR_ZERO_RETURN)
+			return 1;
+		tls_reason(e, why, whysize);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+data_set_events(struct cl *c, uint32_t ev)
+{
+	if (c->dev != ev) {
+		c->dev = ev;
+		ep_mod(c, c->dfd, ev, 1);
+	}
+}
+
+/* A TLS data connection: connect, handshake (resuming the control
+ * session unless -N), then read to close_notify or EOF. */
+static void
+tls_data_event(struct cl *c, uint32_t ev)
+{
+	struct thr *t = c->t;
+	char why[80], what[96];
+	int r, e;
+
+	ERR_clear_error();
+	if (!c->dhs_done) {
+		r = SSL_do_handshake(c->dssl);
+		if (r != 1) {
+			e = SSL_get_error(c->dssl, r);
+			if (e == SSL_ERROR_WANT_READ) {
+				data_set_events(c, EPOLLIN | EPOLLRDHUP);
+				return;
+			}
+			if (e == SSL_ERROR_WANT_WRITE) {
+				data_set_events(c, EPOLLOUT);
+				return;
+			}
+			(void)ev;
+			snprintf(what, sizeof(what), "data_handshake:%s",
+			    tls_reason(e, why, sizeof(why)));
+			cl_fail(c, E_TLS, what);
+			return;
+		}
+		c->dhs_done = 1;
+		if (SSL_session_reused(c->dssl))
+			t->tls_resumed++;
+		else
+			t->tls_full++;
+		tls_note(t, c->dssl);
+		data_set_events(c, EPOLLIN | EPOLLRDHUP);
+	}
+	r = tls_drain(t, c, why, sizeof(why));
+	if (r == 0)
+		return;
+	if (r < 0) {
+		snprintf(what, sizeof(what), "data_read:%s", why);
+		cl_fail(c, E_TLS, what);
+		return;
+	}
+	/* close_notify (or EOF): answer it, as clients do, and close. */
+	(void)SSL_shutdown(c->dssl);
+	ERR_clear_error();
+	data_close(c);
+	c->deof = 1;
+	if (c->got2xx)
+		op_done(c);
+}
+
 static void
 data_event(struct cl *c, uint32_t ev)
 {
@@ -912,6 +1246,10 @@ data_event(struct cl *c, uint32_t ev)
 
 	if (c->dfd < 0 || c->st != S_XFER)
 		return;
+	if (c->dssl != NULL) {
+		tls_data_event(c, ev);
+		return;
+	}
 	if (O.mode == M_STOR) {
 		int err = 0;
 		socklen_t sl = sizeof(err);
@@ -983,6 +1321,10 @@ ctl_event(struct cl *c, uint32_t ev)
 		ep_mod(c, c->cfd, EPOLLIN | EPOLLRDHUP, 0);
 		return;
 	}
+	if (c->st == S_TLSHS) {
+		ctl_handshake(c);
+		return;
+	}
 	ctl_readable(c);
 }
 
@@ -1043,7 +1385,7 @@ thr_main(void *arg)
 	}
 	for (i = 0; i < t->ncl; i++) {
 		if (t->cl[i].st == S_DONE && t->cl[i].cfd >= 0)
-			(void)send(t->cl[i].cfd, "QUIT\r\n", 6, MSG_NOSIGNAL);
+			(void)ctl_write(&t->cl[i], "QUIT\r\n", 6);
 		close_fds(&t->cl[i]);
 	}
 	return NULL;
@@ -1106,7 +1448,8 @@ run_clients(void)
 	uint64_t ops = 0, bytes = 0, err[E_MAX] = { 0 }, codes[6] = { 0 };
 	uint64_t c425 = 0, busy = 0;
 	long held = 0, failed = 0, dropped = 0;
-	const char *lasterr = "";
+	uint64_t tls_full = 0, tls_resumed = 0;
+	const char *lasterr = "", *tls_version = "-", *tls_cipher = "-";
 	int have_srv = 0, filefd = -1;
 	off_t filesize = 0;
 	double secs;
@@ -1243,6 +1586,12 @@ run_clients(void)
 		if (t->lasterr[0] != '\0')
 			lasterr = t->lasterr;
 		busy += t->busy;
+		tls_full += t->tls_full;
+		tls_resumed += t->tls_resumed;
+		if (t->tls_cipher[0] != '\0') {
+			tls_version = t->tls_version;
+			tls_cipher = t->tls_cipher;
+		}
 		if (t->lat.n > 0) {
 			all.v = realloc(all.v, (all.n + t->lat.n) *
 			    sizeof(*all.v));
@@ -1287,8 +1636,14 @@ run_clients(void)
 		printf(" err_4xx=%" PRIu64 " err_5xx=%" PRIu64 " err_425=%"
 		    PRIu64, codes[4], codes[5], c425);
 		if (O.mode == M_BIG)
-			printf(" rmethod=%s", rmethod_names[O.rmethod]);
+			printf(" rmethod=%s", O.tls ? "ssl_read" :
+			    rmethod_names[O.rmethod]);
 	}
+	if (O.tls)
+		printf(" tls=explicit tls_version=%s tls_cipher=%s "
+		    "tls_verify=%s tls_data_resumed=%" PRIu64
+		    " tls_data_full=%" PRIu64, tls_version, tls_cipher,
+		    O.cafile != NULL ? "ca" : "none", tls_resumed, tls_full);
 	printf(" cli_cpu_s=%.3f", c1 - c0);
 	if (have_srv)
 		printf(" srv_cpu_s=%.3f srv_procs=%ld",
@@ -1333,6 +1688,93 @@ ceil_sender(int lfd, int filefd, off_t size, long count)
 	_exit(0);
 }
 
+/* The TLS ceiling's sender (ceiling -e): like ceil_sender, but what a
+ * user-space TLS server has to do: pread(2) into a 256 KiB buffer and
+ * SSL_write it (blocking), TCP_CORK on, close_notify at the end. */
+static void
+ceil_tls_sender(int lfd, int filefd, off_t size, long count)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	size_t bufsz = 256 * 1024;
+	char *buf = malloc(bufsz);
+	long i;
+
+	if (ctx == NULL || buf == NULL ||
+	    SSL_CTX_use_certificate_chain_file(ctx, O.certfile) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, O.keyfile != NULL ? O.keyfile :
+	    O.certfile, SSL_FILETYPE_PEM) != 1)
+		_exit(3);
+	(void)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	for (i = 0; i < count; i++) {
+		off_t off = 0;
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+		SSL *ssl;
+
+		if (fd < 0)
+			_exit(1);
+		ssl = SSL_new(ctx);
+		if (ssl == NULL || SSL_set_fd(ssl, fd) != 1 ||
+		    SSL_accept(ssl) != 1)
+			_exit(1);
+		/* After the handshake: corked, its last flight would wait
+		 * for the 200 ms timer. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one));
+		while (off < size) {
+			ssize_t n = pread(filefd, buf, bufsz, off);
+			size_t w;
+
+			if (n <= 0 || SSL_write_ex(ssl, buf, (size_t)n, &w) != 1)
+				_exit(1);
+			off += n;
+		}
+		(void)SSL_shutdown(ssl);
+		SSL_free(ssl);
+		close(fd);
+	}
+	SSL_CTX_free(ctx);
+	free(buf);
+	_exit(0);
+}
+
+/* The TLS ceiling's receiver: one blocking TLS stream read like `big -e`
+ * reads (SSL_read_ex into 1 MiB, read-ahead); the bytes it got. */
+static uint64_t
+ceil_tls_recv(const struct sockaddr_in *sa, struct thr *t, int *errs,
+    char *cipher, size_t ciphersize)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv;
+	uint64_t got = 0;
+	SSL *ssl;
+
+	tv.tv_sec = (time_t)O.timeout;
+	tv.tv_usec = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == -1)
+		die("ceiling connect: %s", strerror(errno));
+	ssl = SSL_new(g_ctx);
+	if (ssl == NULL || SSL_set_fd(ssl, fd) != 1)
+		die("SSL_new failed");
+	SSL_set_read_ahead(ssl, 1);
+	SSL_set_default_read_buffer_len(ssl, 256 * 1024);
+	if (SSL_connect(ssl) != 1) {
+		(*errs)++;
+		ERR_clear_error();
+	} else {
+		size_t n;
+
+		snprintf(cipher, ciphersize, "%s", SSL_get_cipher_name(ssl));
+		while (SSL_read_ex(ssl, t->buf, t->bufsz, &n) == 1)
+			got += n;
+		if (SSL_get_error(ssl, 0) != SSL_ERROR_ZERO_RETURN)
+			(*errs)++;
+		ERR_clear_error();
+	}
+	SSL_free(ssl);
+	close(fd);
+	return got;
+}
+
 static void
 run_ceiling(void)
 {
@@ -1345,6 +1787,7 @@ run_ceiling(void)
 	double c0, c1, send_cpu;
 	long i, count = O.count > 0 ? O.count : 1;
 	int errs = 0, lfd, filefd, status = 0;
+	char cipher[64] = "-";
 	pid_t pid;
 
 	memset(&t, 0, sizeof(t));
@@ -1369,10 +1812,22 @@ run_ceiling(void)
 	pid = fork();
 	if (pid == -1)
 		die("fork: %s", strerror(errno));
-	if (pid == 0)
+	if (pid == 0) {
+		if (O.tls)
+			ceil_tls_sender(lfd, filefd, st.st_size, count);
 		ceil_sender(lfd, filefd, st.st_size, count);
+	}
 	close(lfd);
-	for (i = 0; i < count; i++) {
+	for (i = 0; O.tls && i < count; i++) {
+		uint64_t t0 = now_ns(), got;
+
+		got = ceil_tls_recv(&sa, &t, &errs, cipher, sizeof(cipher));
+		ns += now_ns() - t0;
+		total += got;
+		if (got != (uint64_t)st.st_size)
+			errs++;
+	}
+	for (i = 0; !O.tls && i < count; i++) {
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		uint64_t t0 = now_ns(), got = 0;
 		struct epoll_event e;
@@ -1410,10 +1865,13 @@ run_ceiling(void)
 	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	c1 = self_cpu_s();
 	printf("loadgen mode=ceiling label=%s rmethod=%s ops=%ld bytes=%" PRIu64
-	    " secs=%.3f mb_s=%.1f send_cpu_s=%.3f cli_cpu_s=%.3f errors=%d\n",
-	    O.label, rmethod_names[O.rmethod], count, total, ns / 1e9,
-	    ns ? (double)total / (ns / 1e9) / 1e6 : 0, send_cpu, c1 - c0,
-	    errs);
+	    " secs=%.3f mb_s=%.1f send_cpu_s=%.3f cli_cpu_s=%.3f errors=%d",
+	    O.label, O.tls ? "ssl_read" : rmethod_names[O.rmethod], count,
+	    total, ns / 1e9, ns ? (double)total / (ns / 1e9) / 1e6 : 0,
+	    send_cpu, c1 - c0, errs);
+	if (O.tls)
+		printf(" tls_cipher=%s", cipher);
+	printf("\n");
 }
 
 struct crypt_arg {
@@ -1585,6 +2043,28 @@ run_reaper(char **argv)
 }
 
 static void
+tls_client_init(void)
+{
+	g_ctx = SSL_CTX_new(TLS_client_method());
+	if (g_ctx == NULL)
+		die("SSL_CTX_new failed");
+	(void)SSL_CTX_set_min_proto_version(g_ctx, TLS1_2_VERSION);
+	if (O.tls12)
+		(void)SSL_CTX_set_max_proto_version(g_ctx, TLS1_2_VERSION);
+	/* A server that closes without close_notify (after 221) ends the
+	 * stream; not an error here. */
+	(void)SSL_CTX_set_options(g_ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (O.suites != NULL && SSL_CTX_set_ciphersuites(g_ctx, O.suites) != 1)
+		die("-Y %s: no such TLS 1.3 ciphersuite", O.suites);
+	if (O.cafile != NULL) {
+		if (SSL_CTX_load_verify_locations(g_ctx, O.cafile, NULL) != 1)
+			die("-A %s: cannot load it", O.cafile);
+		SSL_CTX_set_verify(g_ctx, SSL_VERIFY_PEER, NULL);
+	} else
+		SSL_CTX_set_verify(g_ctx, SSL_VERIFY_NONE, NULL);
+}
+
+static void
 usage(void)
 {
 	fputs("usage: loadgen -m login|retr|list|big|stor|hold|ceiling|crypt|"
@@ -1594,7 +2074,15 @@ usage(void)
 	    "  [-n ops-per-client] [-t step-timeout] [-T hard-limit]\n"
 	    "  [-f remote-path] [-o remote-stor-name] [-F local-file]\n"
 	    "  [-s expected-size] [-r trunc|splice|read] [-k server-pid]\n"
-	    "  [-l label]\n"
+	    "  [-l label] [-e [-A ca-file] [-N] [-Y tls13-suites] [-V 1.2]]\n"
+	    "  -e: explicit FTPS: AUTH TLS before USER; for transfers PBSZ 0\n"
+	    "      and PROT P, every data connection resuming the control\n"
+	    "      connection's session (-N: not resuming); -A verifies the\n"
+	    "      server's certificate (for the -h address) against ca-file,\n"
+	    "      without it nothing is verified; -Y sets the TLS 1.3\n"
+	    "      ciphersuites offered, -V 1.2 caps the version at TLS 1.2\n"
+	    "  ceiling -e -C chain [-K key]: the sender is a user-space TLS\n"
+	    "      server (pread + SSL_write) with that certificate\n"
 	    "       loadgen -m reaper -- daemon [args...]\n", stderr);
 	exit(2);
 }
@@ -1608,7 +2096,7 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
-	while ((ch = getopt(argc, argv, "m:h:p:u:w:c:j:i:d:n:t:T:f:o:F:s:r:k:l:"))
+	while ((ch = getopt(argc, argv, "m:h:p:u:w:c:j:i:d:n:t:T:f:o:F:s:r:k:l:eA:NY:V:C:K:"))
 	    != -1) {
 		switch (ch) {
 		case 'm':
@@ -1645,6 +2133,17 @@ main(int argc, char **argv)
 			break;
 		case 'k': O.srvpid = (pid_t)atoi(optarg); break;
 		case 'l': O.label = optarg; break;
+		case 'e': O.tls = 1; break;
+		case 'A': O.cafile = optarg; break;
+		case 'N': O.noresume = 1; break;
+		case 'C': O.certfile = optarg; break;
+		case 'K': O.keyfile = optarg; break;
+		case 'Y': O.suites = optarg; break;
+		case 'V':
+			if (strcmp(optarg, "1.2") != 0)
+				usage();
+			O.tls12 = 1;
+			break;
 		default: usage();
 		}
 	}
@@ -1685,8 +2184,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	case M_CEIL:
-		if (O.file == NULL)
+		if (O.file == NULL || (O.tls && O.certfile == NULL))
 			usage();
+		if (O.tls)
+			tls_client_init();
 		run_ceiling();
 		return 0;
 	case M_CRYPT:
@@ -1708,6 +2209,11 @@ main(int argc, char **argv)
 	}
 	if (O.mode != M_HOLD && O.duration <= 0 && O.count <= 0)
 		die("give -d seconds or -n operations");
+	if (O.tls) {
+		if (O.mode == M_STOR)
+			die("-e: STOR over TLS is not implemented");
+		tls_client_init();
+	}
 	run_clients();
 	return 0;
 }

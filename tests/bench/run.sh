@@ -5,9 +5,10 @@
 # (Debian package unpacked with dpkg -x; ProFTPD too with
 # BENCH_PEERS="vsftpd pure-ftpd proftpd") side by side as standalone
 # daemons on 127.0.0.1, with the same anonymous root, the same local user
-# and passive ranges of the same size, and drives workloads W1-W7 of issue 6
+# and passive ranges of the same size, and drives workloads W1-W8 of issue 6
 # against each with tests/bench/loadgen.c, interleaved, the main ones (W1,
-# W3, W4, W5) in two rounds.  Prints one table (workload x server, ratios of
+# W3, W4, W5, W8) in two rounds.  W8 (FTPS) runs against a second instance
+# of each server with TLS on (ftpd, vsftpd, pure-ftpd).  Prints one table (workload x server, ratios of
 # ftpd to each peer, round-to-round noise) and writes every raw figure to
 # build/bench/results-<date>.txt.  See tests/bench/README.md.
 #
@@ -38,11 +39,11 @@ LG=$B/loadgen
 # Sizes: full (make bench) and quick (make bench-quick).
 if [ $QUICK = 1 ]; then
 	BIG_MB=256; BIG_N=4; STOR_N=1
-	D_LOGIN=3; D_LOGINU=4; D_SMALL=3; D_LIST=2; D_CRYPT=1
+	D_LOGIN=3; D_LOGINU=4; D_SMALL=3; D_LIST=2; D_CRYPT=1; D_TLSLOGIN=2
 	N_IDLE=200; N_CEIL=1000; HOLD_S=0; T_BIG=60; SETTLE_S=20
 else
 	BIG_MB=1024; BIG_N=3; STOR_N=2
-	D_LOGIN=20; D_LOGINU=15; D_SMALL=20; D_LIST=15; D_CRYPT=5
+	D_LOGIN=20; D_LOGINU=15; D_SMALL=20; D_LIST=15; D_CRYPT=5; D_TLSLOGIN=15
 	N_IDLE=1000; N_CEIL=10000; HOLD_S=3; T_BIG=300; SETTLE_S=120
 fi
 C_LOGIN=50; C_SMALL=50; C_LIST=4
@@ -55,6 +56,20 @@ BIG=$B/root/big-${BIG_MB}M.bin
 PASV_N=2000
 declare -A PORT=([ftpd]=2200 [vsftpd]=2201 [pure-ftpd]=2202 [proftpd]=2203)
 declare -A PASV=([ftpd]=40000 [vsftpd]=42000 [pure-ftpd]=44000 [proftpd]=46000)
+# W8 (FTPS): a second instance of each server that has one, with TLS on
+# (the plain workloads keep running against servers without it), key
+# SERVER+tls: control 2204-2206, passive ranges of TPASV_N ports from 19000
+# (below the black-box tests' range; W8 holds at most 50 sessions, and
+# pure-ftpd wants twice as many ports).  No ProFTPD instance (mod_tls is
+# not set up here).
+TPASV_N=200
+PORT+=([ftpd+tls]=2204 [vsftpd+tls]=2205 [pure-ftpd+tls]=2206)
+PASV+=([ftpd+tls]=19000 [vsftpd+tls]=19200 [pure-ftpd+tls]=19400)
+TLS_KEYS=
+for s in $SERVERS; do
+	case $s in ftpd|vsftpd|pure-ftpd) TLS_KEYS="$TLS_KEYS $s+tls" ;; esac
+done
+TLS=$B/run/tls		# the certificate (tests/tls/make-certs.sh)
 declare -A PID=()
 declare -A DEAD=()
 
@@ -116,6 +131,7 @@ cleanup() {
 		user:*) userdel "${x#user:}" >/dev/null 2>&1 ;;
 		file:*) rm -f "${x#file:}" ;;
 		dir:*) rmdir "${x#dir:}" 2>/dev/null ;;
+		tree:*) rm -rf "${x#tree:}" ;;
 		esac
 	done
 	rm -f "$B"/home/up-*.bin
@@ -137,7 +153,8 @@ set_sysctl() {		# key value: set, remembering the old value
 log "installing what the benchmark needs (apt-get)"
 export DEBIAN_FRONTEND=noninteractive
 need=
-for p in gcc libc6-dev libcrypt-dev vsftpd procps passwd util-linux; do
+for p in gcc libc6-dev libcrypt-dev libssl-dev openssl vsftpd procps passwd \
+    util-linux; do
 	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case $s in *" installed") ;; *) need="$need $p" ;; esac
 done
@@ -194,7 +211,7 @@ done
 
 log "building loadgen"
 cc -O2 -Wall -Wextra -Werror -o "$LG" "$top/tests/bench/loadgen.c" \
-    -lpthread -lcrypt || die "loadgen does not build"
+    -lpthread -lcrypt -lssl -lcrypto || die "loadgen does not build"
 
 # ------------------------------------------------------------ system
 
@@ -274,6 +291,15 @@ fi
 chmod 644 "$B/root/small.bin" "$BIG"
 : >"$B/conf/ftpusers"		# ftpd's confdir: nobody denied
 
+# W8's throwaway CA and server certificate (EC P-256), made for this run
+# and removed at the end; loadgen verifies the servers against the CA.
+if [ -n "$TLS_KEYS" ]; then
+	rm -rf "$TLS"
+	CREATED+=("tree:$TLS")
+	sh "$top/tests/tls/make-certs.sh" "$TLS" >"$B/log/make-certs.log" 2>&1 ||
+	    die "tests/tls/make-certs.sh failed (see $B/log/make-certs.log)"
+fi
+
 # ------------------------------------------------------------ servers
 
 wait_listen() {		# port pid: until something listens, bounded
@@ -286,22 +312,42 @@ wait_listen() {		# port pid: until something listens, bounded
 	return 1
 }
 
+pasv_n() {		# key: size of its passive range
+	case $1 in *+tls) echo $TPASV_N ;; *) echo $PASV_N ;; esac
+}
+
+# start_SERVER KEY: KEY is the server's name, or SERVER+tls for its W8
+# instance (the same configuration, with TLS on).
 start_ftpd() {
-	$LIMITS "$FTPD_BIN" -F -a 127.0.0.1 -P "${PORT[ftpd]}" \
-	    -p "$B/run/ftpd.pid" -W -c "$B/conf" -t 900 \
+	local k=${1:-ftpd} tls=()
+	[ "$k" = ftpd+tls ] &&
+	    tls=(-X tls_cert="$TLS/chain.pem" -X tls_key="$TLS/server.key")
+	$LIMITS "$FTPD_BIN" -F -a 127.0.0.1 -P "${PORT[$k]}" \
+	    -p "$B/run/$k.pid" -W -c "$B/conf" -t 900 \
 	    -X anon_user=ftp -X anon_root="$B/root" -X empty_dir="$B/empty" \
-	    -X pasv_ports="${PASV[ftpd]}-$((PASV[ftpd] + PASV_N - 1))" \
-	    -X pam_service=$PAMSVC -X syslog_socket=/dev/null \
-	    >"$B/log/ftpd.log" 2>&1 &
-	PID[ftpd]=$!
+	    -X pasv_ports="${PASV[$k]}-$((PASV[$k] + $(pasv_n "$k") - 1))" \
+	    -X pam_service=$PAMSVC -X syslog_socket=/dev/null "${tls[@]}" \
+	    >"$B/log/$k.log" 2>&1 &
+	PID[$k]=$!
 }
 
 start_vsftpd() {
-	cat >"$B/conf/vsftpd.conf" <<EOF
+	local k=${1:-vsftpd} ssl="ssl_enable=NO"
+	# FTPS: require_ssl_reuse=YES (data connections must resume the
+	# control session) is vsftpd's default, as tlsreuse is ftpd's.
+	[ "$k" = vsftpd+tls ] && ssl="ssl_enable=YES
+rsa_cert_file=$TLS/chain.pem
+rsa_private_key_file=$TLS/server.key
+allow_anon_ssl=YES
+force_anon_logins_ssl=NO
+force_anon_data_ssl=NO
+force_local_logins_ssl=NO
+force_local_data_ssl=NO"
+	cat >"$B/conf/$k.conf" <<EOF
 listen=YES
 listen_ipv6=NO
 listen_address=127.0.0.1
-listen_port=${PORT[vsftpd]}
+listen_port=${PORT[$k]}
 background=NO
 anonymous_enable=YES
 no_anon_password=NO
@@ -312,8 +358,8 @@ write_enable=YES
 local_umask=022
 chroot_local_user=NO
 pasv_enable=YES
-pasv_min_port=${PASV[vsftpd]}
-pasv_max_port=$((PASV[vsftpd] + PASV_N - 1))
+pasv_min_port=${PASV[$k]}
+pasv_max_port=$((PASV[$k] + $(pasv_n "$k") - 1))
 max_clients=20000
 max_per_ip=20000
 idle_session_timeout=900
@@ -322,35 +368,40 @@ secure_chroot_dir=$B/empty
 xferlog_enable=NO
 syslog_enable=NO
 dual_log_enable=NO
-vsftpd_log_file=$B/log/vsftpd.xfer.log
+vsftpd_log_file=$B/log/$k.xfer.log
 dirmessage_enable=NO
 use_localtime=NO
 connect_from_port_20=NO
-ssl_enable=NO
+$ssl
 EOF
 	# vsftpd writes its "500 OOPS" start-up errors to fd 0.
-	$PEER_LIMITS /usr/sbin/vsftpd "$B/conf/vsftpd.conf" 0<>"$B/log/vsftpd.log" \
-	    >>"$B/log/vsftpd.log" 2>&1 &
-	PID[vsftpd]=$!
+	$PEER_LIMITS /usr/sbin/vsftpd "$B/conf/$k.conf" 0<>"$B/log/$k.log" \
+	    >>"$B/log/$k.log" 2>&1 &
+	PID[$k]=$!
 }
 
 start_pure_ftpd() {
+	local k=${1:-pure-ftpd}
 	local bin=$B/peers/pure-ftpd/usr/sbin/pure-ftpd
-	local args="-S 127.0.0.1,${PORT[pure-ftpd]} -4 -H -f none"
-	args="$args -p ${PASV[pure-ftpd]}:$((PASV[pure-ftpd] + PASV_N - 1))"
+	local args="-S 127.0.0.1,${PORT[$k]} -4 -H -f none"
+	args="$args -p ${PASV[$k]}:$((PASV[$k] + $(pasv_n "$k") - 1))"
 	args="$args -c 20000 -C 20000 -I 15 -l pam -u 1000"
+	# FTPS: -Y 1 accepts both; pure-ftpd does not resume sessions on
+	# data connections (its figures count full data handshakes).
+	[ "$k" = pure-ftpd+tls ] &&
+	    args="$args -Y 1 -2 $TLS/chain.pem,$TLS/server.key"
 	# pure-ftpd serves ~ftp: give it the common root in a private mount
 	# namespace when the ftp account's home is elsewhere.
 	if [ "$FTPHOME" = "$B/root" ]; then
 		# shellcheck disable=SC2086
-		$PEER_LIMITS "$bin" $args >"$B/log/pure-ftpd.log" 2>&1 &
+		$PEER_LIMITS "$bin" $args >"$B/log/$k.log" 2>&1 &
 	else
 		[ -d "$FTPHOME" ] || { mkdir -p "$FTPHOME"; CREATED+=("dir:$FTPHOME"); }
 		$PEER_LIMITS unshare -m --propagation private sh -c \
 		    "mount --bind '$B/root' '$FTPHOME' && exec '$bin' $args" \
-		    >"$B/log/pure-ftpd.log" 2>&1 &
+		    >"$B/log/$k.log" 2>&1 &
 	fi
-	PID[pure-ftpd]=$!
+	PID[$k]=$!
 }
 
 start_proftpd() {
@@ -400,12 +451,12 @@ EOF
 	PID[proftpd]=$!
 }
 
-for s in $SERVERS; do
+for s in $SERVERS $TLS_KEYS; do
 	log "starting $s on 127.0.0.1:${PORT[$s]}"
 	case $s in
-	ftpd) start_ftpd ;;
-	vsftpd) start_vsftpd ;;
-	pure-ftpd) start_pure_ftpd ;;
+	ftpd|ftpd+tls) start_ftpd "$s" ;;
+	vsftpd|vsftpd+tls) start_vsftpd "$s" ;;
+	pure-ftpd|pure-ftpd+tls) start_pure_ftpd "$s" ;;
 	proftpd) start_proftpd ;;
 	esac
 	if ! wait_listen "${PORT[$s]}" "${PID[$s]}"; then
@@ -429,7 +480,8 @@ done
 		proftpd) echo "# proftpd: $(ls "$B"/pkg/proftpd-core_*.deb | sed 's/.*_\(.*\)_.*/\1/')" ;;
 		esac
 	done
-	echo "# sizes: big=${BIG_MB}MiB x$BIG_N login=${D_LOGIN}s/${C_LOGIN}c small=${D_SMALL}s/${C_SMALL}c list=${D_LIST}s/${C_LIST}c idle=$N_IDLE ceiling=$N_CEIL"
+	echo "# sizes: big=${BIG_MB}MiB x$BIG_N login=${D_LOGIN}s/${C_LOGIN}c small=${D_SMALL}s/${C_SMALL}c list=${D_LIST}s/${C_LIST}c idle=$N_IDLE ceiling=$N_CEIL tls_login=${D_TLSLOGIN}s/${C_LOGIN}c"
+	echo "# tls: instances:${TLS_KEYS:- none}; certificate EC P-256 (tests/tls/make-certs.sh); client $(openssl version 2>/dev/null | cut -d' ' -f1-2), verifying against the CA"
 } >"$RES"
 
 alive() {		# server: still running?
@@ -479,21 +531,23 @@ settle() {		# server: wait until its session processes are gone and
 kern_kb() { awk '/^(SUnreclaim|KernelStack|PageTables):/ { t += $2 } END { print t }' /proc/meminfo; }
 
 # lg ROUND SERVER WORKLOAD loadgen-args...: run, record, print a summary
+# (SERVER+tls: against the server's W8 instance, recorded as SERVER)
 lg() {
 	local r=$1 s=$2 w=$3 out who=anon
 	shift 3
+	[ -n "${PID[$s]:-}" ] || return 0
 	alive "$s" || return 0
 	case " $* " in *" -u $BUSER "*) who=local_user ;; esac
 	if [ -n "${NOLOGIN[$s:$who]:-}" ]; then
-		echo "round=$r server=$s workload=$w status=skipped reason=${who}_login_fails" >>"$RES"
-		printf '    %-9s %-4s r%s skipped (%s login fails)\n' "$s" "$w" "$r" "$who"
+		echo "round=$r server=${s%+tls} workload=$w status=skipped reason=${who}_login_fails" >>"$RES"
+		printf '    %-9s %-4s r%s skipped (%s login fails)\n' "${s%+tls}" "$w" "$r" "$who"
 		return 0
 	fi
 	out=$("$LG" -l "$s/$w/$r" -k "${PID[$s]}" "$@" 2>>"$B/log/loadgen.err" |
 	    tail -n1)
 	[ -n "$out" ] || out="loadgen status=failed"
-	echo "round=$r server=$s workload=$w $out" >>"$RES"
-	printf '    %-9s %-4s r%s %s\n' "$s" "$w" "$r" "$(summary "$w" "$out")"
+	echo "round=$r server=${s%+tls} workload=$w $out" >>"$RES"
+	printf '    %-9s %-4s r%s %s\n' "${s%+tls}" "$w" "$r" "$(summary "$w" "$out")"
 	alive "$s" >/dev/null || true
 }
 
@@ -503,7 +557,9 @@ summary() {
 	local w=$1 l=$2
 	case $w in
 	W1|W2) echo "$(kv mb_s "$l") MB/s, srv_cpu $(kv srv_cpu_s "$l") s, errors $(kv errors "$l")" ;;
+	W8) echo "$(kv mb_s "$l") MB/s, srv_cpu $(kv srv_cpu_s "$l") s, cli_cpu $(kv cli_cpu_s "$l") s, $(kv tls_cipher "$l"), resumed $(kv tls_data_resumed "$l")/$(( $(kv tls_data_resumed "$l") + $(kv tls_data_full "$l") )), errors $(kv errors "$l") ($(kv last_err "$l"))" ;;
 	W3|W3u) echo "$(kv ops_s "$l") logins/s, p99 $(kv p99_ms "$l") ms, errors $(kv errors "$l")" ;;
+	W8l) echo "$(kv ops_s "$l") logins/s, p99 $(kv p99_ms "$l") ms, srv_cpu $(kv srv_cpu_s "$l") s, cli_cpu $(kv cli_cpu_s "$l") s, errors $(kv errors "$l") ($(kv last_err "$l"))" ;;
 	W4) echo "$(kv ops_s "$l") RETR/s, p99 $(kv p99_ms "$l") ms, errors $(kv errors "$l") ($(kv last_err "$l"))" ;;
 	W6) echo "$(kv ops_s "$l") LIST/s, p99 $(kv p99_ms "$l") ms, errors $(kv errors "$l")" ;;
 	*) echo "$l" | cut -c1-150 ;;
@@ -545,14 +601,20 @@ hold() {
 
 anon="-u anonymous -w bench@example.org"
 local_user="-u $BUSER -w $BPASS"
+# W8: explicit FTPS (AUTH TLS, PBSZ 0, PROT P, data connections resuming
+# the control connection's session), the certificate verified
+ftps="-e -A $TLS/ca.pem"
 
 # Smoke: one anonymous and one local login per server; a server whose login
 # of one kind fails skips the workloads that need it.
 declare -A NOLOGIN=()
-for s in $SERVERS; do
+for s in $SERVERS $TLS_KEYS; do
 	alive "$s" || continue
 	for who in anon local_user; do
-		out=$("$LG" -m login -p "${PORT[$s]}" ${!who} -c 1 -n 1 -t 5 -T 10 2>&1 | tail -n1)
+		tls=
+		case $s in *+tls) [ $who = anon ] || continue; tls=$ftps ;; esac
+		# shellcheck disable=SC2086
+		out=$("$LG" -m login -p "${PORT[$s]}" ${!who} $tls -c 1 -n 1 -t 5 -T 10 2>&1 | tail -n1)
 		case $out in *" ops=1 "*) ;;
 		*) log "!! $s: $who login fails, skipping its $who workloads: $(echo "$out" | grep -o 'last_err=.*')"
 		   NOLOGIN[$s:$who]=1
@@ -571,6 +633,17 @@ ceiling() {		# round a|b: one loopback stream fed by sendfile
 	out=$("$LG" -m ceiling -F "$BIG" -n "$BIG_N" -l "ceiling/$1$2")
 	echo "round=$1 server=- workload=W1c$2 $out" >>"$RES"
 	printf '    %-9s %-4s r%s %s MB/s\n' loopback "W1c$2" "$1" "$(kv mb_s "$out")"
+}
+
+tls_reference() {	# round: one loopback TLS stream from a minimal
+			# user-space TLS sender (pread + SSL_write), received
+			# like W8: what TLS without kernel TLS costs at least
+	local out
+	out=$("$LG" -m ceiling -e -A "$TLS/ca.pem" -C "$TLS/chain.pem" \
+	    -K "$TLS/server.key" -F "$BIG" -n "$BIG_N" -l "tls-ref/$1")
+	echo "round=$1 server=- workload=W8r $out" >>"$RES"
+	printf '    %-9s %-4s r%s %s MB/s (%s, sender CPU %s s)\n' loopback W8r "$1" \
+	    "$(kv mb_s "$out")" "$(kv tls_cipher "$out")" "$(kv send_cpu_s "$out")"
 }
 
 run_round() {
@@ -600,8 +673,6 @@ run_round() {
 		for s in $sv; do
 			hold "$r" "$s" W7 "$N_CEIL"
 		done
-		log "round $r: W8: n/a (FTPS not built yet)"
-		echo "round=$r server=- workload=W8 status=n/a reason=FTPS_not_built_yet" >>"$RES"
 	fi
 	log "round $r: W1 RETR ${BIG_MB} MiB x$BIG_N, one client"
 	for s in $sv; do
@@ -609,6 +680,15 @@ run_round() {
 		    -s $((BIG_MB * 1048576)) -n "$BIG_N" -t 30 -T "$T_BIG"
 	done
 	ceiling "$r" b
+	if [ -n "$TLS_KEYS" ]; then
+		log "round $r: W8 RETR ${BIG_MB} MiB x$BIG_N over PROT P (FTPS), one client"
+		tls_reference "$r"
+		for s in $sv; do
+			lg "$r" "$s+tls" W8 -m big -p "${PORT[$s+tls]}" $anon $ftps \
+			    -f "/$(basename "$BIG")" -s $((BIG_MB * 1048576)) \
+			    -n "$BIG_N" -t 30 -T "$T_BIG"
+		done
+	fi
 	if [ "$r" = 1 ]; then
 		log "round $r: W2 STOR ${BIG_MB} MiB, one client, local user"
 		for s in $sv; do
@@ -628,6 +708,17 @@ run_round() {
 		    -d "$D_LOGIN" -t 10
 		settle "$s"
 	done
+	if [ "$r" = 1 ] && [ -n "$TLS_KEYS" ]; then
+		# Two client threads: a TLS client's handshake costs about
+		# half the server's CPU (see the README).
+		log "round $r: W8l anonymous FTPS (AUTH TLS) login loop, $C_LOGIN clients, ${D_TLSLOGIN} s"
+		for s in $sv; do
+			[ -n "${PID[$s+tls]:-}" ] || continue
+			lg "$r" "$s+tls" W8l -m login -p "${PORT[$s+tls]}" $anon \
+			    $ftps -c "$C_LOGIN" -j 2 -d "$D_TLSLOGIN" -t 10
+			settle "$s+tls"
+		done
+	fi
 	if [ "$r" = 1 ]; then
 		log "round $r: W3u local-user (PAM) login loop, $C_LOGIN clients, ${D_LOGINU} s"
 		for s in $sv; do
@@ -661,7 +752,7 @@ run_round 2
 
 # ------------------------------------------------------------ report
 
-for s in $SERVERS; do
+for s in $SERVERS $TLS_KEYS; do
 	alive "$s" >/dev/null
 	n=$("$LG" -m tree -k "${PID[$s]}" 2>/dev/null | sed -n 's/.* pss_kb=\([0-9]*\).*/\1/p')
 	echo "round=end server=$s workload=idle pss_kb=${n:-?}" >>"$RES"

@@ -24,7 +24,7 @@ function pair_kb(r) {
 	return 0
 }
 
-function metric(m, w, s, r,    b, ops, pair, ok, c) {
+function metric(m, w, s, r,    b, k, ops, pair, ok, c) {
 	if (!has(w, s, r, "workload"))
 		return ""
 	if (has(w, s, r, m))
@@ -42,6 +42,18 @@ function metric(m, w, s, r,    b, ops, pair, ok, c) {
 	if (m == "cpu_ms_op") {
 		ops = num(get(w, s, r, "ops"))
 		return ops > 0 ? 1000 * num(get(w, s, r, "srv_cpu_s")) / ops : ""
+	}
+	# W8 against the same server's plain figure of the same round
+	if (m == "send_cpu_gib") {	# W8r: the reference sender's CPU
+		b = num(get(w, s, r, "bytes"))
+		return b > 0 ? num(get(w, s, r, "send_cpu_s")) / (b / 1073741824) : ""
+	}
+	if (m == "w1_pct" || m == "w3_pct") {
+		b = m == "w1_pct" ? "W1" : "W3"
+		k = m == "w1_pct" ? "mb_s" : "ops_s"
+		if (!has(b, s, r, k) || num(get(b, s, r, k)) == 0)
+			return ""
+		return 100 * num(get(w, s, r, k)) / num(get(b, s, r, k))
 	}
 	if (m == "crypt_pct") {
 		if (!has("W3c", "-", r, "ops_s") || num(get("W3c", "-", r, "ops_s")) == 0)
@@ -175,7 +187,13 @@ END {
 	row("W7", "sessions held", "held", "+")
 	row("W7", "  ramp s", "ramp_s", "-")
 	row("W7", "  total memory MiB", "tot_mib", "-")
-	print "W8   FTPS                       n/a (FTPS not built yet)"
+	row("W8", "RETR over PROT P MB/s", "mb_s", "+")
+	row("W8", "  % of W1 (plain RETR)", "w1_pct", "+")
+	row("W8", "  server CPU s/GiB", "cpu_gib", "-")
+	row("W8l", "FTPS anon logins/s", "ops_s", "+")
+	row("W8l", "  % of W3 (plain login)", "w3_pct", "+")
+	row("W8l", "  p99 ms", "p99_ms", "-")
+	row("W8l", "  server CPU ms/login", "cpu_ms_op", "-")
 	c1 = ceil_mb(1); c2 = ceil_mb(2)
 	c = (c1 && c2) ? (c1 + c2) / 2 : c1 + c2
 	cn = (c1 && c2) ? sprintf("%.0f%%", 100 * (c1 > c2 ? c1 - c2 : c2 - c1) / c) : ""
@@ -184,6 +202,26 @@ END {
 	    fmt(c), cn == "" ? "-" : cn, fmt(k), kn == "" ? "-" : kn)
 	printf("           kernel memory of one loopback TCP connection pair %s KiB (half is the client's, taken out of W5/W7)\n",
 	    fmt(pair_kb(1)))
+	if (has("W8r", "-", 1, "mb_s") || has("W8r", "-", 2, "mb_s")) {
+		t = mean("mb_s", "W8r", "-"); tn = NOISE
+		u = mean("send_cpu_gib", "W8r", "-")
+		printf("           minimal user-space TLS sender (pread + SSL_write, %s): %s MB/s (noise %s), %s s CPU/GiB\n",
+		    has("W8r", "-", 1, "tls_cipher") ? get("W8r", "-", 1, "tls_cipher") : get("W8r", "-", 2, "tls_cipher"),
+		    fmt(t), tn == "" ? "-" : tn, fmt(u))
+	}
+	# W8: what was negotiated, per server (round 1, else 2)
+	line = ""
+	for (i = 1; i <= NS; i++) {
+		r = has("W8", S[i], 1, "tls_cipher") ? 1 : 2
+		if (!has("W8", S[i], r, "tls_cipher"))
+			continue
+		line = line sprintf("%s%s %s %s, data connections resumed %d/%d", line == "" ? "" : "; ",
+		    S[i], get("W8", S[i], r, "tls_version"), get("W8", S[i], r, "tls_cipher"),
+		    num(get("W8", S[i], r, "tls_data_resumed")),
+		    num(get("W8", S[i], r, "tls_data_resumed")) + num(get("W8", S[i], r, "tls_data_full")))
+	}
+	if (line != "")
+		printf("           W8 TLS: %s\n", line)
 
 	# Targets of issue 6, checked against the peers of this same run.
 	print "\ntargets (issue 6):"
@@ -207,7 +245,7 @@ END {
 	vh = R["W7", "held", vs]
 	v5 = (vh != "" && num(vh) > 0 && R["W7", "tot_mib", vs] != "") ? num(R["W7", "tot_mib", vs]) * 5000 / num(vh) : ""
 	target("W7 memory < vsftpd's for 5,000 (scaled)", R["W7", "tot_mib", "ftpd"], "<", v5, " MiB")
-	print "  W8 n/a: FTPS not built yet"
+	target("W8 RETR over PROT P >= 80% of W1", R["W8", "w1_pct", "ftpd"], ">=", 80, "%")
 }
 
 function mul(x, f) { return x == "" ? "" : num(x) * f }
