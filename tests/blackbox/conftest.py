@@ -606,9 +606,11 @@ class InetdSession:
         finally:
             lsock.close()
 
-    def connect(self, timeout=IO_TIMEOUT):
+    def connect(self, timeout=IO_TIMEOUT, client=None):
         """Listen, start the accept thread, connect ftplib (which waits for
-        the banner of the ftpd started on the accepted socket)."""
+        the banner of the ftpd started on the accepted socket).  client:
+        a callable (port, timeout) -> connected client to use instead of
+        bbutil.ftp_connect (e.g. an implicit FTPS client)."""
         lo, hi = pick_pasv_range()
         self.settings.setdefault("pasv_ports", f"{lo}-{hi}")
         # Like the standalone fixture: a port outside the ephemeral range,
@@ -629,7 +631,7 @@ class InetdSession:
         t = threading.Thread(target=self._serve, args=(lsock,), daemon=True)
         t.start()
         try:
-            ftp = bbutil.ftp_connect(self.port, timeout)
+            ftp = (client or bbutil.ftp_connect)(self.port, timeout)
         finally:
             t.join(timeout)
         if self.error:
@@ -779,3 +781,12 @@ def inetd(ftpd_bin, world, accounts):
     for sess in sessions:
         sess.stop()
     _check_sanitizers({sess.stderr_path for sess in sessions})
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory):
+    """A throwaway CA and server certificate for FTPS tests, made once per
+    test session by tests/tls/make-certs.sh (tlsutil.Certs: .ca, .cert,
+    .key, .chain, .settings() for the -X tls_cert/tls_key keys)."""
+    import tlsutil
+    return tlsutil.make_certs(tmp_path_factory.mktemp("certs"))
