@@ -251,8 +251,10 @@ add_id(struct buf *b, const char *name, uintmax_t id)
 {
 	size_t start = buf_len(b), w;
 
-	if (name == NULL)
-		return buf_printf(b, "%-8ju ", id);
+	if (name == NULL) {
+		(void)buf_add_uint(b, id, -8, 0);
+		return buf_addc(b, ' ');
+	}
 	if (add_escaped(b, str_cstr(name)) == -1)
 		return -1;
 	for (w = buf_len(b) - start; w < 8; w++)
@@ -288,11 +290,19 @@ add_date(struct buf *b, time_t t, time_t now)
 		tm.tm_mon = 0;
 	/* difftime: no overflow whatever the two values are. */
 	age = difftime(now, t);
-	if (age < RECENT_SECS && age >= -FUTURE_SECS)
-		return buf_printf(b, "%s %2d %02d:%02d ", months[tm.tm_mon],
-		    tm.tm_mday, tm.tm_hour, tm.tm_min);
-	return buf_printf(b, "%s %2d %5ld ", months[tm.tm_mon], tm.tm_mday,
-	    (long)tm.tm_year + 1900);
+	(void)buf_add(b, months[tm.tm_mon], 3);
+	(void)buf_addc(b, ' ');
+	(void)buf_add_uint(b, (uintmax_t)tm.tm_mday, 2, 0);
+	(void)buf_addc(b, ' ');
+	if (age < RECENT_SECS && age >= -FUTURE_SECS) {
+		(void)buf_add_uint(b, (uintmax_t)tm.tm_hour, 2, 1);
+		(void)buf_addc(b, ':');
+		(void)buf_add_uint(b, (uintmax_t)tm.tm_min, 2, 1);
+	} else if ((long)tm.tm_year + 1900 >= 0)
+		(void)buf_add_uint(b, (uintmax_t)tm.tm_year + 1900, 5, 0);
+	else
+		(void)buf_printf(b, "%5ld", (long)tm.tm_year + 1900);
+	return buf_addc(b, ' ');
 }
 
 int
@@ -316,14 +326,21 @@ ls_format_long(char *out, size_t outsize, const char *name,
 		uname = idmap_user(idm, st->st_uid);
 		gname = idmap_group(idm, st->st_gid);
 	}
-	buf_printf(&b, "%s %4ju ", mode, (uintmax_t)st->st_nlink);
+	/* Hand-formatted: printf was a fifth of a big listing's CPU. */
+	buf_add(&b, mode, 10);
+	buf_addc(&b, ' ');
+	buf_add_uint(&b, (uintmax_t)st->st_nlink, 4, 0);
+	buf_addc(&b, ' ');
 	add_id(&b, uname, (uintmax_t)st->st_uid);
 	if (!o->no_group)
 		add_id(&b, gname, (uintmax_t)st->st_gid);
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
 		buf_printf(&b, "%3ju, %3ju ", (uintmax_t)major(st->st_rdev),
 		    (uintmax_t)minor(st->st_rdev));
-	else
+	else if (st->st_size >= 0) {
+		buf_add_uint(&b, (uintmax_t)st->st_size, 8, 0);
+		buf_addc(&b, ' ');
+	} else
 		buf_printf(&b, "%8jd ", (intmax_t)st->st_size);
 	add_date(&b, st->st_mtim.tv_sec, now);
 	add_escaped(&b, str_cstr(name));

@@ -67,6 +67,36 @@ buf_add(struct buf *b, const void *p, size_t n)
 }
 
 int
+buf_add_uint(struct buf *b, uintmax_t v, int width, int zero)
+{
+	char tmp[24];
+	size_t n = 0, w, pad;
+	int left = width < 0;
+
+	w = (size_t)(left ? -(width + 1) + 1 : width);
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < sizeof(tmp));
+	pad = w > n ? w - n : 0;
+	if (pad > buf_room(b) || n > buf_room(b) - pad) {
+		b->priv_overflow = 1;
+		return -1;
+	}
+	if (!left) {
+		memset(b->priv_mem + b->priv_len, zero ? '0' : ' ', pad);
+		b->priv_len += pad;
+	}
+	memcpy(b->priv_mem + b->priv_len, tmp + sizeof(tmp) - n, n);
+	b->priv_len += n;
+	if (left) {
+		memset(b->priv_mem + b->priv_len, ' ', pad);
+		b->priv_len += pad;
+	}
+	return 0;
+}
+
+int
 buf_addc(struct buf *b, uint8_t c)
 {
 	return buf_add(b, &c, 1);

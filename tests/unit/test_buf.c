@@ -166,6 +166,44 @@ UNIT_TEST(test_printf)
 	CHECK_INT(buf_overflowed(&b), 0);
 }
 
+/* buf_add_uint is printf's %*ju, %-*ju and %0*ju. */
+UNIT_TEST(test_add_uint)
+{
+	static const uintmax_t vals[] = { 0, 7, 42, 999, 1000, 65535,
+	    4294967296ULL, UINTMAX_MAX };
+	static const int widths[] = { 0, 1, 2, 4, 5, 8, 22, -1, -8, -22 };
+	char want[64];
+	size_t i, j;
+	int z;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		for (j = 0; j < sizeof(widths) / sizeof(widths[0]); j++)
+			for (z = 0; z <= 1; z++) {
+				BUF_DECLARE(b, 64);
+				int w = widths[j];
+
+				if (z && w < 0)
+					continue;
+				(void)snprintf(want, sizeof(want),
+				    z ? "%0*ju" : "%*ju", w, vals[i]);
+				CHECK_INT(buf_add_uint(&b, vals[i], w, z), 0);
+				CHECK(holds(&b, want, strlen(want)));
+			}
+	{
+		/* Too long: nothing written, the overflow flag set. */
+		BUF_DECLARE(b, 4);
+
+		CHECK_INT(buf_adds(&b, "ab"), 0);
+		CHECK_INT(buf_add_uint(&b, 123, 0, 0), -1);
+		CHECK(holds(&b, "ab", 2));
+		CHECK_INT(buf_overflowed(&b), 1);
+		CHECK_INT(buf_add_uint(&b, 1, 3, 0), -1);
+		CHECK(holds(&b, "ab", 2));
+		CHECK_INT(buf_add_uint(&b, 5, -2, 0), 0);
+		CHECK(holds(&b, "ab5 ", 4));
+	}
+}
+
 UNIT_TEST(test_printf_overflow)
 {
 	BUF_DECLARE(b, 8);
@@ -307,6 +345,7 @@ main(void)
 	UNIT_RUN(test_truncate);
 	UNIT_RUN(test_tail_commit);
 	UNIT_RUN(test_find);
+	UNIT_RUN(test_add_uint);
 	UNIT_RUN(test_high_bytes);
 	return UNIT_END();
 }
