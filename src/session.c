@@ -59,7 +59,7 @@ session_rein(const void *pending, size_t len, int reply)
 int
 session_guest_modify(void)
 {
-	return sess.cls.modify == 1 || (sess.cls.modify == -1 &&
+	return sess.cls->modify == 1 || (sess.cls->modify == -1 &&
 	    opts.guest_modify);
 }
 
@@ -144,8 +144,8 @@ dispatch(struct str line)
 	 * -r refuses every change; ftpd.conf "upload off" too, and
 	 * "modify off" every change but storing files.
 	 */
-	if ((c->flags & CMD_WRITE) && (opts.read_only || sess.cls.upload == 0 ||
-	    (sess.cls.modify == 0 && !(c->flags & CMD_UPLOAD)))) {
+	if ((c->flags & CMD_WRITE) && (opts.read_only || sess.cls->upload == 0 ||
+	    (sess.cls->modify == 0 && !(c->flags & CMD_UPLOAD)))) {
 		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
 		goto out;
 	}
@@ -265,16 +265,19 @@ session_main(const struct login_info *li)
 	const struct mon_result *r = li->res;
 	struct idmap *ids = li->ids;
 
-	memset(&sess.x, 0, sizeof(sess.x));
+	/*
+	 * sess is still all zero (.bss the monitor never touched): set only
+	 * what is not, so that an idle session dirties as few pages as it can.
+	 */
 	sess.x.file = sess.x.sock = -1;
 	sess.pasv_fd = -1;
 	sess.statfd = li->statfd;
 	sess.guest = (int)r->guest;
 	sess.chrooted = (int)r->chrooted;
-	sess.cls = *li->cls;
+	sess.cls = li->cls;	/* static in the login worker: not copied */
 	/* RFC 959: the default representation type is ASCII, as in BSD. */
 	sess.type_ascii = 1;
-	sess.idle_timeout = sess.cls.timeout;
+	sess.idle_timeout = sess.cls->timeout;
 	(void)cstr_copy(sess.user, sizeof(sess.user), r->user);
 	(void)cstr_copy(sess.home, sizeof(sess.home),
 	    li->fell_back ? "/" : li->home);
@@ -290,8 +293,8 @@ session_main(const struct login_info *li)
 	sess.tls_implicit = li->conn->implicit;
 	sess.prot = li->prot;
 	sess.tls_parent = li->tls_parent;
-	umask(sess.cls.umask);
-	sess.umask = sess.cls.umask;
+	umask(sess.cls->umask);
+	sess.umask = sess.cls->umask;
 
 	/* Urgent data (Telnet Synch before ABOR) stays in the stream. */
 	{

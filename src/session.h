@@ -73,7 +73,7 @@ struct sess {
 	char			 ip[64];
 	struct idmap		*ids;
 	int			 statfd;	/* -S: guest downloads */
-	struct class_settings	 cls;		/* ftpd.conf class */
+	const struct class_settings *cls;	/* ftpd.conf class */
 
 	int			 type_ascii;
 	mode_t			 umask;

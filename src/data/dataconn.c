@@ -66,8 +66,8 @@ dc_pasv(struct sockaddr_storage *bound, socklen_t *len)
 {
 	struct sockaddr_storage ss = sess.ctl_local;
 	/* ftpd.conf portrange for the class, else -X pasv_ports. */
-	unsigned lo = sess.cls.portmin ? sess.cls.portmin : opts.pasv_min;
-	unsigned hi = sess.cls.portmin ? sess.cls.portmax : opts.pasv_max;
+	unsigned lo = sess.cls->portmin ? sess.cls->portmin : opts.pasv_min;
+	unsigned hi = sess.cls->portmin ? sess.cls->portmax : opts.pasv_max;
 	unsigned span = hi - lo + 1, i, start;
 	int fd = -1;
 
@@ -112,7 +112,7 @@ dc_port_check(struct sockaddr_storage *ss, socklen_t *len)
 	/* Reach it from a socket of the control connection's family. */
 	if (addr_fit(ss, len, &sess.ctl_local) != ADDR_OK)
 		return -3;
-	if (!sess.cls.checkportcmd)
+	if (!sess.cls->checkportcmd)
 		return 0;
 	/* No FTP bounce: the client itself, an unprivileged port. */
 	if (addr_port(ss) < 1024 || !addr_same_host(ss, &sess.ctl_peer))

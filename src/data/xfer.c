@@ -238,8 +238,8 @@ static int64_t
 rate_allow(void)
 {
 	struct xfer *x = &sess.x;
-	int64_t rate = x->kind == XF_RETR ? sess.cls.rateget :
-	    sess.cls.rateput, allowed;
+	int64_t rate = x->kind == XF_RETR ? sess.cls->rateget :
+	    sess.cls->rateput, allowed;
 
 	if (rate <= 0)
 		return -1;
@@ -427,8 +427,8 @@ retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		return;
 	}
 	if (x->use_sendfile) {
-		size_t chunk = sess.cls.writesize > 0 ?
-		    (size_t)sess.cls.writesize : SENDFILE_CHUNK;
+		size_t chunk = sess.cls->writesize > 0 ?
+		    (size_t)sess.cls->writesize : SENDFILE_CHUNK;
 
 		if (budget > 0 && (uint64_t)budget < chunk)
 			chunk = (size_t)budget;
@@ -463,9 +463,9 @@ retr_writable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		}
 		if (r == 0)
 			return;
-		n = pread(x->file, x->buf, sess.cls.readsize > 0 &&
-		    (size_t)sess.cls.readsize < x->buf_cap ?
-		    (size_t)sess.cls.readsize : x->buf_cap, x->offset);
+		n = pread(x->file, x->buf, sess.cls->readsize > 0 &&
+		    (size_t)sess.cls->readsize < x->buf_cap ?
+		    (size_t)sess.cls->readsize : x->buf_cap, x->offset);
 		if (n == -1) {
 			finish(551, "Error on input file: %s.",
 			    strerror(errno));
@@ -486,8 +486,8 @@ write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
 		/* ftpd.conf writesize: the largest single write(2). */
-		size_t chunk = sess.cls.writesize > 0 &&
-		    (size_t)sess.cls.writesize < n ? (size_t)sess.cls.writesize : n;
+		size_t chunk = sess.cls->writesize > 0 &&
+		    (size_t)sess.cls->writesize < n ? (size_t)sess.cls->writesize : n;
 		ssize_t w = write(fd, p, chunk);
 
 		if (w == -1) {
@@ -521,8 +521,8 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 
 		if (budget == 0)
 			return;
-		want = sess.cls.readsize > 0 && (size_t)sess.cls.readsize < half ?
-		    (size_t)sess.cls.readsize : half;
+		want = sess.cls->readsize > 0 && (size_t)sess.cls->readsize < half ?
+		    (size_t)sess.cls->readsize : half;
 		if (budget > 0 && (uint64_t)budget < want)
 			want = (size_t)budget;
 		n = data_recv(x->buf, want);
@@ -675,7 +675,7 @@ do_list(void)
 		(void)fcntl(x->sock, F_SETFL, fl & ~O_NONBLOCK);
 	(void)setsockopt(x->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	memset(&lo, 0, sizeof(lo));
-	lo.deref = sess.cls.hidesymlinks;
+	lo.deref = sess.cls->hidesymlinks;
 	if (x->nlst)
 		lo.nlst = 1;
 	else
@@ -767,7 +767,7 @@ tls_handshake(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		finish(522, "%s", tls_reason(x->tls));
 		return;
 	}
-	if (sess.cls.tlsreuse &&
+	if (sess.cls->tlsreuse &&
 	    (why = tls_reuse_check(x->tls, sess.tls_parent)) != NULL) {
 		log_msg(LOG_NOTICE, "TLS data connection from %s refused: %s",
 		    sess.ip, tls_reason(x->tls));
@@ -791,7 +791,7 @@ tls_start(void)
 	struct xfer *x = &sess.x;
 	unsigned flags = TLS_F_KTLS;
 
-	if (sess.cls.tlsreuse)
+	if (sess.cls->tlsreuse)
 		flags |= TLS_F_REQUIRE_REUSE;
 	/*
 	 * A client that only sends (an upload) never reads a ticket, and
@@ -825,15 +825,15 @@ xfer_connected(int sock)
 	x->connected = 1;
 	x->started = ev_now_ms();
 	/* ftpd.conf socket sizes (SO_SNDLOWAT is not settable on Linux). */
-	if (sess.cls.sendbufsize > 0)
+	if (sess.cls->sendbufsize > 0)
 		(void)setsockopt(sock, SOL_SOCKET, SO_SNDBUF,
-		    &sess.cls.sendbufsize, sizeof(int));
-	if (sess.cls.recvbufsize > 0)
+		    &sess.cls->sendbufsize, sizeof(int));
+	if (sess.cls->recvbufsize > 0)
 		(void)setsockopt(sock, SOL_SOCKET, SO_RCVBUF,
-		    &sess.cls.recvbufsize, sizeof(int));
-	if (sess.cls.sendlowat > 0)
+		    &sess.cls->recvbufsize, sizeof(int));
+	if (sess.cls->sendlowat > 0)
 		(void)setsockopt(sock, SOL_SOCKET, SO_SNDLOWAT,
-		    &sess.cls.sendlowat, sizeof(int));
+		    &sess.cls->sendlowat, sizeof(int));
 	switch (x->kind) {
 	case XF_RETR:
 		if (x->size > 0)
@@ -854,14 +854,14 @@ xfer_connected(int sock)
 		break;
 	case XF_STOR:
 		x->room = -1;
-		if (sess.cls.maxfilesize >= 0) {
+		if (sess.cls->maxfilesize >= 0) {
 			struct stat st;
 			off_t at = lseek(x->file, 0, SEEK_CUR);
 
 			/* APPE writes at the end whatever the offset says. */
 			if (x->append && fstat(x->file, &st) == 0)
 				at = st.st_size;
-			x->room = sess.cls.maxfilesize - (at > 0 ? at : 0);
+			x->room = sess.cls->maxfilesize - (at > 0 ? at : 0);
 			if (x->room < 0)
 				x->room = 0;
 		}

@@ -81,7 +81,7 @@ cwd_messages(void)
 
 	if (stat(".", &here) == -1)
 		return;
-	if (sess.cls.display[0] != '\0') {
+	if (sess.cls->display[0] != '\0') {
 		for (i = 0; i < nseen; i++)
 			if (seen[i].dev == here.st_dev &&
 			    seen[i].ino == here.st_ino)
@@ -92,14 +92,14 @@ cwd_messages(void)
 				seen[nseen].ino = here.st_ino;
 				nseen++;
 			}
-			(void)ctl_reply_file(&sess.ctl, 250, sess.cls.display);
+			(void)ctl_reply_file(&sess.ctl, 250, sess.cls->display);
 		}
 	}
-	if (sess.cls.notify[0] == '\0')
+	if (sess.cls->notify[0] == '\0')
 		return;
 	memset(&go, 0, sizeof(go));
 	go.max_results = 16;
-	if (glob_expand(sess.cls.notify, &go, &gr) < 0)
+	if (glob_expand(sess.cls->notify, &go, &gr) < 0)
 		return;
 	for (i = 0; i < gr.count; i++) {
 		time_t now = time(NULL);

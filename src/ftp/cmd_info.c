@@ -188,9 +188,9 @@ cmd_stat(struct str arg)
 			(void)buf_printf(&b, "     Logged in as %s\r\n",
 			    sess.user);
 		/* ftpd.conf "private" hides the class from STAT. */
-		if (!sess.cls.private_)
+		if (!sess.cls->private_)
 			(void)buf_printf(&b, "     Class: %s, type: %s\r\n",
-			    sess.cls.name, ftpdconf_type_name(sess.cls.type));
+			    sess.cls->name, ftpdconf_type_name(sess.cls->type));
 		(void)buf_printf(&b, "     TYPE: %s, FORM: Nonprint; STRUcture: "
 		    "File; transfer MODE: Stream\r\n",
 		    sess.type_ascii ? "ASCII" : "BINARY");

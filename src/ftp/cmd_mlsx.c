@@ -50,8 +50,8 @@ who_am_i(struct mlsx_user *u)
 	u->guest_modify = session_guest_modify();
 	u->no_mkdir = sess.guest && opts.guest_no_mkdir;
 	u->no_retr = opts.no_retr || (sess.guest && opts.guest_no_retr);
-	u->read_only = opts.read_only || sess.cls.upload == 0 ||
-	    sess.cls.modify == 0;
+	u->read_only = opts.read_only || sess.cls->upload == 0 ||
+	    sess.cls->modify == 0;
 }
 
 int

@@ -41,7 +41,7 @@ site_umask(struct str arg)
 		return;
 	}
 	/* "upload off" turns the modify commands off too. */
-	if (sess.cls.modify == 0 || sess.cls.upload == 0) {
+	if (sess.cls->modify == 0 || sess.cls->upload == 0) {
 		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
 		return;
 	}
@@ -62,7 +62,7 @@ site_chmod(struct str arg)
 	char path[PATH_MAX];
 	mode_t m;
 
-	if (opts.read_only || sess.cls.modify == 0 || sess.cls.upload == 0) {
+	if (opts.read_only || sess.cls->modify == 0 || sess.cls->upload == 0) {
 		(void)ctl_reply(&sess.ctl, 550, "Permission denied.");
 		return;
 	}
@@ -94,13 +94,13 @@ site_idle(struct str arg)
 
 	if (str_empty(arg)) {
 		(void)ctl_reply(&sess.ctl, 200, "Current IDLE time limit is %d "
-		    "seconds; max %d.", sess.idle_timeout, sess.cls.maxtimeout);
+		    "seconds; max %d.", sess.idle_timeout, sess.cls->maxtimeout);
 		return;
 	}
 	if (str_to_u64(str_trim(arg), 1000000, &n) == -1 || n < 30 ||
-	    n > (uint64_t)sess.cls.maxtimeout) {
+	    n > (uint64_t)sess.cls->maxtimeout) {
 		(void)ctl_reply(&sess.ctl, 501, "Maximum IDLE time must be "
-		    "between 30 and %d seconds.", sess.cls.maxtimeout);
+		    "between 30 and %d seconds.", sess.cls->maxtimeout);
 		return;
 	}
 	sess.idle_timeout = (int)n;

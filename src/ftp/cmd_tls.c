@@ -31,7 +31,7 @@ cmd_pbsz(struct str arg)
 void
 cmd_prot(struct str arg)
 {
-	ftp_prot(&sess.ctl, arg, sess.tls_ctl, sess.cls.tls, &sess.prot);
+	ftp_prot(&sess.ctl, arg, sess.tls_ctl, sess.cls->tls, &sess.prot);
 }
 
 void

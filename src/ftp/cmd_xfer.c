@@ -114,7 +114,7 @@ passive(int code, fmt_fn *fmt)
 	socklen_t len = sizeof(ss);
 	int r;
 
-	if (!sess.cls.passive) {
+	if (!sess.cls->passive) {
 		(void)ctl_reply(&sess.ctl, 502, "Passive mode is disabled.");
 		return;
 	}
@@ -124,10 +124,10 @@ passive(int code, fmt_fn *fmt)
 		return;
 	}
 	/* ftpd.conf advertise: the address a client behind NAT must use. */
-	if (sess.cls.have_advertise && fmt != addr_fmt_epsv) {
+	if (sess.cls->have_advertise && fmt != addr_fmt_epsv) {
 		uint16_t port = addr_port(&ss);
 
-		ss = sess.cls.advertise;
+		ss = sess.cls->advertise;
 		(void)addr_set_port(&ss, port);
 	}
 	if ((r = fmt(&b, &ss)) != 0) {
@@ -220,7 +220,7 @@ active(const char *cmd, parse_fn *parse, struct str arg)
 	}
 	/* The data connection must be of the client's own family. */
 	if (addr_net_prt(&ss) != addr_net_prt(&sess.ctl_peer) &&
-	    sess.cls.checkportcmd) {
+	    sess.cls->checkportcmd) {
 		(void)ctl_reply(&sess.ctl, 522, "Network protocol not "
 		    "supported, use (%d)", addr_net_prt(&sess.ctl_peer));
 		return;
@@ -266,7 +266,7 @@ cmd_lprt(struct str arg)
 static int
 data_protected_enough(void)
 {
-	if (sess.cls.tls == FTPDCONF_TLS_DATA && !(sess.prot & MON_PROT_P)) {
+	if (sess.cls->tls == FTPDCONF_TLS_DATA && !(sess.prot & MON_PROT_P)) {
 		(void)ctl_reply(&sess.ctl, 522, "Data connections must be "
 		    "protected: send PBSZ 0 and PROT P.");
 		return 0;
@@ -372,7 +372,7 @@ store(struct str arg, int append, int unique)
 		return;
 	if (path_expand(arg, path, sizeof(path)) == -1)
 		return;
-	if (sess.cls.sanenames && !classconf_sane_name(path)) {
+	if (sess.cls->sanenames && !classconf_sane_name(path)) {
 		(void)ctl_reply(&sess.ctl, 553, "%s: file name not allowed.",
 		    path);
 		return;
