@@ -50,6 +50,8 @@ struct xfer {
 	int			 nlst;		/* LIST: names only */
 	int64_t			 room;		/* STOR: bytes maxfilesize allows */
 	int			 mlsd;		/* LIST: MLSD facts */
+	int			 use_splice;	/* STOR: socket -> pipe -> file */
+	int			 pipe[2];	/* ... its pipe */
 	struct tls_conn		*tls;		/* PROT P, or NULL */
 	unsigned		 want;		/* EV_* the last I/O waits for */
 	int			 truncated;	/* TLS upload cut short */

@@ -23,6 +23,16 @@ ssize_t	 plat_sendfile(int out_sock, int in_fd, off_t *off, size_t count);
  * a sendfile download then leaves in full segments; close() flushes.
  */
 void	 plat_cork(int sock, int on);
+/*
+ * Uploads without a user-space copy: plat_splice_open() makes the pipe
+ * (-1 with ENOSYS where the system has no splice), plat_splice_in()
+ * moves up to len bytes from the non-blocking socket to the file at its
+ * offset: bytes moved, 0 at EOF, -1 with errno for the socket (EAGAIN:
+ * nothing yet), or -1 with *ferr set when writing the file failed.
+ */
+int	 plat_splice_open(int pipefd[2]);
+ssize_t	 plat_splice_in(int sock, int file, int pipefd[2], size_t len,
+	    int *ferr);
 /* Process titles as ps(1) shows them. */
 void	 plat_proctitle_init(int argc, char **argv);
 void	 plat_proctitle(const char *fmt, ...)

@@ -12,6 +12,7 @@
 
 #include <bsd/unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -46,6 +47,42 @@ plat_sendfile(int out_sock, int in_fd, off_t *off, size_t count)
 	do {
 		n = sendfile(out_sock, in_fd, off, count);
 	} while (n == -1 && errno == EINTR);
+	return n;
+}
+
+int
+plat_splice_open(int pipefd[2])
+{
+	if (pipe2(pipefd, O_CLOEXEC) == -1)
+		return -1;
+	/* A larger pipe moves more per call; the default is 64 KiB. */
+	(void)fcntl(pipefd[0], F_SETPIPE_SZ, 1024 * 1024);
+	return 0;
+}
+
+ssize_t
+plat_splice_in(int sock, int file, int pipefd[2], size_t len, int *ferr)
+{
+	ssize_t n, m;
+	size_t moved = 0;
+
+	*ferr = 0;
+	n = splice(sock, NULL, pipefd[1], NULL, len,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n <= 0)
+		return n;
+	/* Empty the pipe into the file before anything else happens. */
+	while (moved < (size_t)n) {
+		m = splice(pipefd[0], NULL, file, NULL, (size_t)n - moved,
+		    SPLICE_F_MOVE);
+		if (m == -1 && errno == EINTR)
+			continue;
+		if (m <= 0) {
+			*ferr = m == 0 ? EIO : errno;
+			return -1;
+		}
+		moved += (size_t)m;
+	}
 	return n;
 }
 
