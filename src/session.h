@@ -42,7 +42,6 @@ struct xfer {
 	struct ascii_state	 as;
 	uint8_t			*buf;		/* staging buffer */
 	size_t			 buf_len, buf_off, buf_cap;
-	char			 name[PATH_MAX];
 	struct ev_io		 io;
 	struct ev_timer		 timer;
 	int			 append;
@@ -57,11 +56,16 @@ struct xfer {
 	int			 truncated;	/* TLS upload cut short */
 	int			 closing;	/* sending close_notify */
 	int			 final_code;	/* ... then this reply */
+	char			 name[PATH_MAX];
 	char			 final_msg[512];
 };
 
+/*
+ * The small fields first, then the control buffer, then the big arrays
+ * that an idle session rarely writes: only pages written become the
+ * session's own memory.
+ */
 struct sess {
-	struct ctl		 ctl;
 	struct ev_loop		*loop;
 	struct ev_io		 ctl_io;
 	struct ev_timer		 idle;
@@ -71,7 +75,6 @@ struct sess {
 	int			 chrooted;
 	char			 user[MON_USER_MAX];
 	char			 ident[64];	/* guest "password" */
-	char			 home[PATH_MAX];
 	char			 ip[64];
 	struct idmap		*ids;
 	int			 statfd;	/* -S: guest downloads */
@@ -83,7 +86,6 @@ struct sess {
 	int			 epsv_all;
 	off_t			 restart;	/* REST, valid for one command */
 	int			 restart_set;
-	char			 rnfr[PATH_MAX];
 	int			 rnfr_set;
 
 	struct sockaddr_storage	 ctl_peer, ctl_local;
@@ -99,7 +101,10 @@ struct sess {
 	struct sockaddr_storage	 port_addr;
 	socklen_t		 port_addrlen;
 
+	struct ctl		 ctl;
+	char			 home[PATH_MAX];
 	struct xfer		 x;		/* kind XF_NONE when idle */
+	char			 rnfr[PATH_MAX];
 };
 
 extern struct sess	sess;

@@ -32,6 +32,17 @@ classconf_load(char *err, size_t errsize)
 	return 0;
 }
 
+/*
+ * Copy a string, writing nothing when it and the old value are both
+ * empty: an untouched page of a kept struct stays shared.
+ */
+static void
+set_str(char *dst, size_t size, const char *src)
+{
+	if (src[0] != '\0' || dst[0] != '\0')
+		(void)cstr_copy(dst, size, src);
+}
+
 static void
 resolve_advertise(const char *host, struct class_settings *out)
 {
@@ -58,8 +69,9 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 {
 	struct ftpdconf_class c, d;
 
-	memset(out, 0, sizeof(*out));
+	/* No memset: see set_str().  Every field is assigned below. */
 	(void)cstr_copy(out->name, sizeof(out->name), classname);
+	out->have_advertise = 0;
 	if (ftpdconf_resolve(defaults, classname, deftype, &d) == -1 ||
 	    ftpdconf_resolve(conf != NULL ? conf : defaults, classname,
 	    deftype, &c) == -1) {
@@ -96,11 +108,11 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 	out->readsize = c.readsize;
 	out->writesize = c.writesize;
 	out->private_ = c.private_;
-	(void)cstr_copy(out->limitfile, sizeof(out->limitfile), c.limitfile);
+	set_str(out->limitfile, sizeof(out->limitfile), c.limitfile);
 	out->rateget = c.rateget;
 	out->rateput = c.rateput;
-	(void)cstr_copy(out->display, sizeof(out->display), c.display);
-	(void)cstr_copy(out->notify, sizeof(out->notify), c.notify);
+	set_str(out->display, sizeof(out->display), c.display);
+	set_str(out->notify, sizeof(out->notify), c.notify);
 	out->limit = c.limit;
 	out->tls = c.tls;
 	out->tlsreuse = c.tlsreuse;
@@ -115,8 +127,8 @@ classconf_get(const char *classname, enum ftpdconf_type deftype,
 			    "%s/%s", opts.confdir, c.motd);
 	} else
 		(void)cstr_copy(out->motd, sizeof(out->motd), opts.motd);
-	(void)cstr_copy(out->chroot, sizeof(out->chroot), c.chroot);
-	(void)cstr_copy(out->homedir, sizeof(out->homedir), c.homedir);
+	set_str(out->chroot, sizeof(out->chroot), c.chroot);
+	set_str(out->homedir, sizeof(out->homedir), c.homedir);
 	if (c.advertise[0] != '\0')
 		resolve_advertise(c.advertise, out);
 }

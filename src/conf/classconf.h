@@ -15,6 +15,11 @@
 
 #include "conf/ftpdconf.h"
 
+/*
+ * Numbers first, then the strings, the ones most often set first: a
+ * session keeps this for its life, and only the pages written become
+ * its own (classconf_get writes no empty string).
+ */
 struct class_settings {
 	char			 name[FTPDCONF_CLASS_MAX];
 	enum ftpdconf_type	 type;
@@ -25,7 +30,6 @@ struct class_settings {
 	int			 checkportcmd;
 	unsigned		 portmin, portmax;	/* 0: -X pasv_ports */
 	int			 have_advertise;
-	struct sockaddr_storage	 advertise;		/* PASV address */
 	int64_t			 maxfilesize;		/* -1: none */
 	int			 sanenames;
 	int			 hidesymlinks;		/* LIST as ls -L */
@@ -33,16 +37,17 @@ struct class_settings {
 	int			 sendlowat;
 	int			 readsize, writesize;	/* 0: defaults */
 	int			 private_;		/* STAT hides the class */
-	char			 limitfile[FTPDCONF_PATH_MAX];
 	int64_t			 rateget, rateput;	/* bytes/s, 0: none */
-	char			 display[FTPDCONF_PATH_MAX];	/* on CWD */
-	char			 notify[FTPDCONF_PATH_MAX];	/* glob, on CWD */
 	int			 limit;			/* -1: none */
 	int			 tls;		/* enum ftpdconf_tls */
 	int			 tlsreuse;	/* data must resume the control's */
 	int			 denyquick;	/* ftpusers applies at USER */
-	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
 	int			 motd_set;	/* the file names it for the class */
+	struct sockaddr_storage	 advertise;		/* PASV address */
+	char			 motd[FTPDCONF_PATH_MAX];	/* "": none */
+	char			 display[FTPDCONF_PATH_MAX];	/* on CWD */
+	char			 notify[FTPDCONF_PATH_MAX];	/* glob, on CWD */
+	char			 limitfile[FTPDCONF_PATH_MAX];
 	char			 chroot[FTPDCONF_PATH_MAX];	/* format */
 	char			 homedir[FTPDCONF_PATH_MAX];	/* format */
 };

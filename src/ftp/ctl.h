@@ -42,12 +42,13 @@ struct ctl {
 	void		*io_arg;
 	int		 eof;
 	struct buf	 in;
-	uint8_t		 in_mem[CTL_IN_MAX];
-	char		 line[CTL_LINE_MAX + 1];
 	size_t		 line_len;
 	int		 line_cut;	/* a CR or NUL ended the command early */
 	int		 too_long;
 	int		 tstate;	/* Telnet parser state */
+	/* The line, then the start of in_mem: the bytes an idle session uses. */
+	char		 line[CTL_LINE_MAX + 1];
+	uint8_t		 in_mem[CTL_IN_MAX];
 };
 
 void	 ctl_init(struct ctl *, int fd);
