@@ -259,6 +259,18 @@ welcome(int fell_back, const char *motd)
 		    sess.user);
 }
 
+#define TRIM_DELAY_MS	200
+
+static struct ev_timer	trim_timer;
+
+static void
+trim_later(struct ev_loop *l, struct ev_timer *t)
+{
+	(void)l;
+	(void)t;
+	plat_trim_memory();
+}
+
 void
 session_main(const struct login_info *li)
 {
@@ -326,12 +338,17 @@ session_main(const struct login_info *li)
 		(void)ctl_preload(&sess.ctl, li->pending, li->pending_len);
 	welcome(li->fell_back, li->motd);
 
-	/* What the login needed (PAM, NSS) is freed: return the pages. */
-	plat_trim_memory();
 	if ((sess.loop = ev_new()) == NULL)
 		_exit(1);
 	if (ev_signal(sess.loop, SIGTERM, term, NULL) == -1)
 		_exit(1);
+	/*
+	 * What the login needed (PAM, NSS) is freed: return the pages, but
+	 * only once the session has lasted a moment; a client that logs in
+	 * for one command should not pay for it.
+	 */
+	ev_timer_start(sess.loop, &trim_timer, TRIM_DELAY_MS, trim_later,
+	    NULL);
 	session_resume_ctl();
 	ev_timer_start(sess.loop, &sess.idle, (int64_t)sess.idle_timeout * 1000,
 	    idle_timeout, NULL);
