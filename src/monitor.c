@@ -53,8 +53,8 @@ struct mon_sess {
 	int			 failures;
 	int			 logged_in;
 	int			 hashing;	/* holds a digest slot */
-	int			 checking;	/* the worker only checks USER */
-	struct mon_conn		 conn;		/* addresses, TLS: to children */
+	int			 checking;	/* worker: USER check only */
+	struct mon_conn		 conn;		/* given to children */
 	pid_t			 relay;		/* FTPS: the TLS relay, or 0 */
 	int			 plain;		/* FTPS: session's end, or -1 */
 	struct mon_tls		*tls;		/* FTPS: the handoff, or NULL */
@@ -213,7 +213,8 @@ login_failed(struct mon_sess *s, const struct mon_result *r)
 		(void)cstr_copy(f->text, sizeof(f->text),
 		    "530 Login incorrect.");
 	if (s->failures >= MON_MAX_FAILURES) {
-		log_msg(LOG_NOTICE, "repeated login failures from %s", s->conn.ip);
+		log_msg(LOG_NOTICE, "repeated login failures from %s",
+		    s->conn.ip);
 		f->fatal = 1;
 		(void)cstr_copy(f->text, sizeof(f->text), "421 Too many "
 		    "failed login attempts; closing connection.");
@@ -231,6 +232,7 @@ drop_worker(struct mon_sess *s)
 	close(s->wchan);
 	s->wchan = -1;
 	s->worker = 0;
+	s->checking = 0;
 }
 
 static void
@@ -275,14 +277,12 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 
 		/* denyquick: USER passed ftpusers; now the password. */
 		drop_worker(s);
-		s->checking = 0;
 		s->state = S_PREAUTH;
 		sess_send(s, s->chan, MON_ANS_USER_OK, &ok, sizeof(ok), -1);
 		return;
 	}
 	if (m.res.kind != MON_RESULT_OK || s->checking) {
 		drop_worker(s);
-		s->checking = 0;
 		login_failed(s, &m.res);
 		return;
 	}
@@ -303,7 +303,8 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			    "many users in class %s; try again later.",
 			    m.res.text, m.res.class_name);
 			log_msg(LOG_NOTICE, "login of %s from %s refused: class "
-			    "%s is full", m.res.user, s->conn.ip, m.res.class_name);
+			    "%s is full", m.res.user, s->conn.ip,
+			    m.res.class_name);
 			if (s->worker > 0)
 				(void)kill(s->worker, SIGKILL);
 			drop_worker(s);

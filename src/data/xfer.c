@@ -530,14 +530,16 @@ stor_readable(struct ev_loop *l, struct ev_io *io, unsigned ev)
 			return;
 		/* Splice has no buffer of ours to fit: a pipe's worth. */
 		cap = x->use_splice ? SPLICE_CHUNK : half;
-		want = sess.cls->readsize > 0 && (size_t)sess.cls->readsize < cap ?
+		want = sess.cls->readsize > 0 &&
+		    (size_t)sess.cls->readsize < cap ?
 		    (size_t)sess.cls->readsize : cap;
 		if (budget > 0 && (uint64_t)budget < want)
 			want = (size_t)budget;
 		if (x->use_splice) {
 			int ferr;
 
-			n = plat_splice_in(x->sock, x->file, x->pipe, want, &ferr);
+			n = plat_splice_in(x->sock, x->file, x->pipe, want,
+			    &ferr);
 			if (n == -1 && ferr != 0) {
 				/* A file system without splice: not again. */
 				if (ferr == EINVAL)
