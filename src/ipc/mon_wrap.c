@@ -47,19 +47,39 @@ expect(uint32_t want, void *body, size_t size, int *fd)
 		close(gotfd);
 }
 
+/* The answer to a LOGIN: ok_type (1), LOGIN_FAIL (0, *fail), or exit. */
+static int
+login_answer(uint32_t ok_type, struct mon_login_fail *fail)
+{
+	union {
+		struct mon_login_fail	fail;
+		struct mon_empty	ok;
+	} ans;
+	uint32_t type;
+	size_t len;
+	int fd;
+
+	if (msg_recv(FD_MON, &type, &ans, sizeof(ans), &len, &fd) <= 0)
+		_exit(1);
+	if (fd != -1)
+		close(fd);
+	if (type == ok_type && len == sizeof(ans.ok))
+		return 1;
+	if (type == MON_ANS_LOGIN_FAIL && len == sizeof(ans.fail) &&
+	    msg_str_ok(ans.fail.text, sizeof(ans.fail.text))) {
+		*fail = ans.fail;
+		return 0;
+	}
+	_exit(1);
+}
+
 int
 mon_login(const char *user, const char *pass, const char *host,
     const void *pending, size_t pending_len, unsigned prot, int ctl,
     struct mon_login_fail *fail)
 {
-	static struct mon_login m;	/* 1.5 KiB: keep it off the stack */
-	uint32_t type;
-	size_t len;
-	int r, fd;
-	union {
-		struct mon_login_fail	fail;
-		struct mon_empty	ok;
-	} ans;
+	static struct mon_login m;	/* 5 KiB: keep it off the stack */
+	int r;
 
 	memset(&m, 0, sizeof(m));
 	if (cstr_copy(m.user, sizeof(m.user), user) == -1 ||
@@ -74,19 +94,7 @@ mon_login(const char *user, const char *pass, const char *host,
 	explicit_bzero(&m, sizeof(m));
 	if (r == -1)
 		_exit(1);
-	r = msg_recv(FD_MON, &type, &ans, sizeof(ans), &len, &fd);
-	if (r <= 0)
-		_exit(1);
-	if (fd != -1)
-		close(fd);
-	if (type == MON_ANS_LOGIN_OK && len == sizeof(ans.ok))
-		return 1;
-	if (type == MON_ANS_LOGIN_FAIL && len == sizeof(ans.fail) &&
-	    msg_str_ok(ans.fail.text, sizeof(ans.fail.text))) {
-		*fail = ans.fail;
-		return 0;
-	}
-	_exit(1);
+	return login_answer(MON_ANS_LOGIN_OK, fail);
 }
 
 int
@@ -94,13 +102,6 @@ mon_user_check(const char *user, const char *host,
     struct mon_login_fail *fail)
 {
 	static struct mon_login m;
-	uint32_t type;
-	size_t len;
-	int r, fd;
-	union {
-		struct mon_login_fail	fail;
-		struct mon_empty	ok;
-	} ans;
 
 	memset(&m, 0, sizeof(m));
 	if (cstr_copy(m.user, sizeof(m.user), user) == -1 ||
@@ -109,19 +110,7 @@ mon_user_check(const char *user, const char *host,
 	m.check = 1;
 	if (msg_send(FD_MON, MON_REQ_LOGIN, &m, sizeof(m), -1) == -1)
 		_exit(1);
-	r = msg_recv(FD_MON, &type, &ans, sizeof(ans), &len, &fd);
-	if (r <= 0)
-		_exit(1);
-	if (fd != -1)
-		close(fd);
-	if (type == MON_ANS_USER_OK && len == sizeof(ans.ok))
-		return 1;
-	if (type == MON_ANS_LOGIN_FAIL && len == sizeof(ans.fail) &&
-	    msg_str_ok(ans.fail.text, sizeof(ans.fail.text))) {
-		*fail = ans.fail;
-		return 0;
-	}
-	_exit(1);
+	return login_answer(MON_ANS_USER_OK, fail);
 }
 
 int
