@@ -87,6 +87,13 @@ check_tls(const char *user, const struct class_settings *cls)
 	}
 	if (!conn->tls || ftps_server == NULL || conn->tls_state == NULL)
 		return;
+	/*
+	 * Data connections that must resume never need the real key: the
+	 * session (the user's ids) gets a context without it.
+	 */
+	if (cls->tlsreuse && ftps_drop_key(err, sizeof(err)) == -1)
+		log_msg(LOG_WARNING, "session of %s keeps the TLS key: %s",
+		    user, err);
 	tls_parent = tls_handoff_import(ftps_server, conn->tls_state,
 	    conn->tls_len, err, sizeof(err));
 	if (tls_parent == NULL) {

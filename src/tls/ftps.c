@@ -43,6 +43,22 @@ ftps_init(char *err, size_t errsize)
 	return 0;
 }
 
+int
+ftps_drop_key(char *err, size_t errsize)
+{
+	struct tls_config tc;
+	struct tls_server *srv;
+
+	memset(&tc, 0, sizeof(tc));
+	tc.sni_host = opts.tls_sni;
+	if ((srv = tls_server_new_ephemeral(&tc, err, errsize)) == NULL)
+		return -1;
+	/* This process's copy of the real context, key and all, goes. */
+	tls_server_free(ftps_server);
+	ftps_server = srv;
+	return 0;
+}
+
 void
 ftps_reload(void)
 {

@@ -23,6 +23,12 @@ extern struct tls_server	*ftps_server;
 int	 ftps_init(char *err, size_t errsize);
 /* SIGHUP: a new context for new connections; on error keep the old. */
 void	 ftps_reload(void);
+/*
+ * In a session whose data connections must resume the control session:
+ * replace this process's context by one with a throwaway key, so that
+ * the server's private key is not in its memory.  0, or -1 with err.
+ */
+int	 ftps_drop_key(char *err, size_t errsize);
 
 /* A ctl transport over c; the socket under c must be non-blocking. */
 extern const struct ctl_io	ftps_ctl_io;

@@ -263,8 +263,13 @@ refuse_full_handshake(SSL *ssl, void *arg)
 	return 0;
 }
 
-struct tls_server *
-tls_server_new(const struct tls_config *conf, char *err, size_t errsize)
+/*
+ * A server context with every policy setting of this module and no
+ * certificate yet; *ctxp is its SSL_CTX.  NULL with err on failure.
+ */
+static struct tls_server *
+server_base(const struct tls_config *conf, char *err, size_t errsize,
+    SSL_CTX **ctxp)
 {
 	struct tls_server *srv;
 	SSL_CTX *ctx;
@@ -274,11 +279,6 @@ tls_server_new(const struct tls_config *conf, char *err, size_t errsize)
 
 	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1) {
 		(void)cstr_copy(err, errsize, "cannot initialize OpenSSL");
-		return NULL;
-	}
-	if (conf == NULL || conf->cert_file == NULL ||
-	    conf->key_file == NULL) {
-		(void)cstr_copy(err, errsize, "no certificate or key file");
 		return NULL;
 	}
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
@@ -346,6 +346,32 @@ tls_server_new(const struct tls_config *conf, char *err, size_t errsize)
 	SSL_CTX_set_alpn_select_cb(ctx, alpn_select, NULL);
 	if (SSL_CTX_set_tlsext_servername_callback(ctx, sni_check) != 1)
 		goto fail_ssl;
+	*ctxp = ctx;
+	return srv;
+
+fail_ssl:
+	openssl_reason(why, sizeof(why));
+	(void)cstr_printf(err, errsize, "TLS context setup: %s", why);
+	ERR_clear_error();
+	SSL_CTX_free(ctx);
+	free(srv);
+	return NULL;
+}
+
+struct tls_server *
+tls_server_new(const struct tls_config *conf, char *err, size_t errsize)
+{
+	struct tls_server *srv;
+	SSL_CTX *ctx;
+	char why[TLS_REASON_MAX];
+
+	if (conf == NULL || conf->cert_file == NULL ||
+	    conf->key_file == NULL) {
+		(void)cstr_copy(err, errsize, "no certificate or key file");
+		return NULL;
+	}
+	if ((srv = server_base(conf, err, errsize, &ctx)) == NULL)
+		return NULL;
 
 	if (SSL_CTX_use_certificate_chain_file(ctx, conf->cert_file) != 1) {
 		openssl_reason(why, sizeof(why));
@@ -377,14 +403,58 @@ tls_server_new(const struct tls_config *conf, char *err, size_t errsize)
 	ERR_clear_error();
 	return srv;
 
-fail_ssl:
-	openssl_reason(why, sizeof(why));
-	(void)cstr_printf(err, errsize, "TLS context setup: %s", why);
 fail:
 	ERR_clear_error();
 	SSL_CTX_free(ctx);
 	free(srv);
 	return NULL;
+}
+
+struct tls_server *
+tls_server_new_ephemeral(const struct tls_config *conf, char *err,
+    size_t errsize)
+{
+	struct tls_server *srv;
+	SSL_CTX *ctx;
+	EVP_PKEY *pk = NULL;
+	X509 *x = NULL;
+	X509_NAME *name;
+	char why[TLS_REASON_MAX];
+
+	if ((srv = server_base(conf, err, errsize, &ctx)) == NULL)
+		return NULL;
+	/*
+	 * OpenSSL will not resume a TLS 1.3 session on a context without
+	 * a certificate ("no shared cipher"), so it gets one of its own;
+	 * no handshake it is used for is allowed to get as far as sending
+	 * it (TLS_F_REQUIRE_REUSE).
+	 */
+	if ((pk = EVP_EC_gen("P-256")) == NULL || (x = X509_new()) == NULL ||
+	    X509_set_version(x, 2) != 1 ||
+	    ASN1_INTEGER_set(X509_get_serialNumber(x), 1) != 1 ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(x), 86400) == NULL ||
+	    X509_set_pubkey(x, pk) != 1 ||
+	    (name = X509_get_subject_name(x)) == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"ftpd data session", -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(x, name) != 1 ||
+	    X509_sign(x, pk, EVP_sha256()) == 0 ||
+	    SSL_CTX_use_certificate(ctx, x) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, pk) != 1) {
+		openssl_reason(why, sizeof(why));
+		(void)cstr_printf(err, errsize, "throwaway certificate: %s",
+		    why);
+		X509_free(x);
+		EVP_PKEY_free(pk);
+		ERR_clear_error();
+		SSL_CTX_free(ctx);
+		free(srv);
+		return NULL;
+	}
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return srv;
 }
 
 void

@@ -74,6 +74,13 @@ struct tls_server	*tls_server_new(const struct tls_config *, char *err,
 			    size_t errsize);
 void			 tls_server_free(struct tls_server *);
 /*
+ * The same policy with a throwaway self-signed certificate and key made
+ * here: for a process that only resumes sessions (data connections with
+ * TLS_F_REQUIRE_REUSE) and so need not hold the real private key.
+ */
+struct tls_server	*tls_server_new_ephemeral(const struct tls_config *,
+			    char *err, size_t errsize);
+/*
  * Give this process's context fresh random session ticket keys.  Call
  * once per control connection, after fork and before its handshake, so
  * that a ticket (and the secrets it carries) is only good for the

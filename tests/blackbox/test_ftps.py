@@ -1027,3 +1027,78 @@ def test_inetd_explicit_and_implicit(inetd, world, certs):
     ftp._prot_p = True                  # the implicit default
     assert retr(ftp, "pub/big.bin") == (world.big, TRANSFER_OK)
     _all_reused(ftp)
+
+
+# ------------------------------------------- the private key's whereabouts
+
+def _private_scalar(certs):
+    """The EC private key's scalar, big-endian, from openssl pkey -text."""
+    out = subprocess.run(["openssl", "pkey", "-in", str(certs.key), "-text",
+                          "-noout"], capture_output=True, text=True,
+                         check=True, timeout=30).stdout
+    hexpart = out.split("priv:", 1)[1].split("pub:", 1)[0]
+    raw = bytes.fromhex("".join(hexpart.split()).replace(":", ""))
+    return raw[-32:].rjust(32, b"\0")
+
+
+def _memory_holds(pid, needles):
+    """Does a readable private mapping of pid contain one of needles?"""
+    with open(f"/proc/{pid}/maps") as f:
+        maps = f.read().splitlines()
+    with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        for line in maps:
+            fields = line.split()
+            if "r" not in fields[1] or "p" not in fields[1]:
+                continue
+            if len(fields) > 5 and fields[5] in ("[vvar]", "[vsyscall]"):
+                continue
+            lo, hi = (int(x, 16) for x in fields[0].split("-"))
+            # Sanitizer shadow and allocator reserves are huge and empty.
+            if hi - lo > 256 * 1024 * 1024:
+                continue
+            try:
+                mem.seek(lo)
+                data = mem.read(hi - lo)
+            except OSError:
+                continue
+            if any(n in data for n in needles):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("reuse", [True, False], ids=["tlsreuse", "no-reuse"])
+def test_session_has_no_live_private_key(ftpd, world, certs, make_user,
+                                         reuse):
+    """With tlsreuse on, a data connection never needs a full handshake,
+    so the session process (the user's ids) swaps the server's context
+    for one with a throwaway key: no live key object (OpenSSL's BIGNUM of
+    the private scalar) is left in its memory.  The relay, which made the
+    control handshake, still has one (which shows that the scan finds a
+    key that is there), and so does a session whose class lets data
+    connections start new TLS sessions.  (Freed buffers from decoding the
+    PEM file at start-up can still hold the scalar's bytes in big-endian
+    order in every child; ftpd.8 says so.)"""
+    if not reuse:
+        world.conf("ftpd.conf", "tlsreuse all off\n")
+    user = make_user()
+    (user.home / "f.bin").write_bytes(b"x" * 100)
+    srv = _tls_server(ftpd, certs)
+    nobody = pwd.getpwnam(srv.settings["nopriv_user"])
+    ftp = _secure(_ftps(srv, certs), user.name, user.password)
+    # A data connection over TLS works with the session's context.
+    assert retr(ftp, "f.bin") == (b"x" * 100, TRANSFER_OK)
+
+    def ids(pid):
+        try:
+            return proc_ids(pid)[0]
+        except (OSError, KeyError):
+            return None
+    procs = [p for p, _ in descendants_of(srv.pid)]
+    sess = [p for p in procs if ids(p) == [user.uid] * 4]
+    relay = [p for p in procs if ids(p) == [nobody.pw_uid] * 4]
+    assert len(sess) == 1 and len(relay) == 1, (sess, relay)
+    # OpenSSL keeps a BIGNUM in little-endian words: bytes reversed.
+    needles = (_private_scalar(certs)[::-1],)
+    assert _memory_holds(relay[0], needles), "scanner found no key at all"
+    assert _memory_holds(sess[0], needles) is (not reuse)
+    ftp.quit()
