@@ -14,6 +14,23 @@
 #include "tls/ftps.h"
 
 struct tls_server	*ftps_server;
+/*
+ * The same policy with a throwaway key, made once here (key generation
+ * and the first use of its algorithms cost a fresh process about a
+ * millisecond): sessions that only resume switch to it.  It protects
+ * nothing, it only lets OpenSSL resume, so one for all is fine.
+ */
+static struct tls_server	*resume_server;
+
+static struct tls_server *
+load_resume(char *err, size_t errsize)
+{
+	struct tls_config tc;
+
+	memset(&tc, 0, sizeof(tc));
+	tc.sni_host = opts.tls_sni;
+	return tls_server_new_ephemeral(&tc, err, errsize);
+}
 
 static struct tls_server *
 load(char *err, size_t errsize)
@@ -38,7 +55,8 @@ ftps_init(char *err, size_t errsize)
 		}
 		return 0;
 	}
-	if ((ftps_server = load(err, errsize)) == NULL)
+	if ((ftps_server = load(err, errsize)) == NULL ||
+	    (resume_server = load_resume(err, errsize)) == NULL)
 		return -1;
 	return 0;
 }
@@ -46,16 +64,14 @@ ftps_init(char *err, size_t errsize)
 int
 ftps_drop_key(char *err, size_t errsize)
 {
-	struct tls_config tc;
-	struct tls_server *srv;
-
-	memset(&tc, 0, sizeof(tc));
-	tc.sni_host = opts.tls_sni;
-	if ((srv = tls_server_new_ephemeral(&tc, err, errsize)) == NULL)
+	if (resume_server == NULL) {
+		(void)cstr_copy(err, errsize, "no throwaway context");
 		return -1;
+	}
 	/* This process's copy of the real context, key and all, goes. */
 	tls_server_free(ftps_server);
-	ftps_server = srv;
+	ftps_server = resume_server;
+	resume_server = NULL;
 	return 0;
 }
 
