@@ -51,6 +51,7 @@
 /* One directory entry: the stat fields a listing needs, not all of them. */
 struct ent {
 	const char	*name;	/* into dlist.names, set once reading ends */
+	uint64_t	 key;	/* its first 8 bytes, big-endian: sorts fast */
 	size_t		 off;	/* name offset in the arena while reading */
 	size_t		 len;
 	mode_t		 mode;
@@ -462,11 +463,29 @@ ent_to_stat(const struct ent *e, struct stat *st)
 
 /* ---- sorting ---- */
 
+/* A name's first 8 bytes as a big-endian number, NUL-padded. */
+static uint64_t
+name_key(const char *name)
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		k <<= 8;
+		if (*name != '\0')
+			k |= (uint8_t)*name++;
+	}
+	return k;
+}
+
 static int
 cmp_name(const void *a, const void *b)
 {
 	const struct ent *x = a, *y = b;
 
+	/* The keys order as strcmp would the first 8 bytes (NUL-padded). */
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
@@ -669,8 +688,10 @@ list_dir(struct ls_ctx *c, int depth)
 
 	read_dir(c, d);
 	/* The arena no longer moves: point the entries at their names. */
-	for (i = 0; i < dl->n; i++)
+	for (i = 0; i < dl->n; i++) {
 		dl->ents[i].name = dl->names + dl->ents[i].off;
+		dl->ents[i].key = name_key(dl->ents[i].name);
+	}
 	if (dl->n > 1)
 		qsort(dl->ents, dl->n, sizeof(*dl->ents), o->sort_size ?
 		    cmp_size : o->sort_time ? cmp_time : cmp_name);

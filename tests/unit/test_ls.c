@@ -702,6 +702,38 @@ UNIT_TEST(test_sort)
 	coll_free(&c);
 }
 
+/* Names equal in their first 8 bytes (the sort key), bytes above 0x7f. */
+UNIT_TEST(test_sort_key)
+{
+	static const char *names[] = { "o/abcdefgh1", "o/abcdefgh0",
+	    "o/abcdefgh", "o/abcdefg", "o/a\xc3\xa9", "o/ab", "o/B" };
+	char path[1024];
+	struct ls_opts o;
+	struct coll c;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(mkdir_rel("o"), 0);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		CHECK_INT(mkfile(names[i], 0, 0644, T_RECENT), 0);
+	nlst_opts(&o);
+	CHECK_INT(run(&c, "o", &o, NULL), 0);
+	CHECK_STR(c.p, "B\r\nab\r\nabcdefg\r\nabcdefgh\r\nabcdefgh0\r\n"
+	    "abcdefgh1\r\na\xc3\xa9\r\n");
+	o.reverse = 1;
+	CHECK_INT(run(&c, "o", &o, NULL), 0);
+	CHECK_STR(c.p, "a\xc3\xa9\r\nabcdefgh1\r\nabcdefgh0\r\nabcdefgh\r\n"
+	    "abcdefg\r\nab\r\nB\r\n");
+	/* The shared tree must look as the other tests expect. */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cstr_printf(path, sizeof(path), "%s/%s", base, names[i]);
+		CHECK_INT(unlink(path), 0);
+	}
+	cstr_printf(path, sizeof(path), "%s/o", base);
+	CHECK_INT(rmdir(path), 0);
+	coll_free(&c);
+}
+
 UNIT_TEST(test_dotfiles)
 {
 	struct ls_opts o;
@@ -1074,6 +1106,7 @@ main(void)
 	UNIT_RUN(test_long_real_file);
 	UNIT_RUN(test_total);
 	UNIT_RUN(test_sort);
+	UNIT_RUN(test_sort_key);
 	UNIT_RUN(test_dotfiles);
 	UNIT_RUN(test_directory_flag);
 	UNIT_RUN(test_classify);
