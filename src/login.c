@@ -136,6 +136,17 @@ denied(const char *user, gid_t gid, int guest)
 	return 0;
 }
 
+/* Look name up in ftpchroot: 0 (m says), or -1 if it cannot be read. */
+static int
+ftpchroot_lookup(const char *name, gid_t gid, struct ftplist_match *m)
+{
+	char path[OPTS_PATH + 16];
+
+	if (opts_confpath(&opts, "ftpchroot", path, sizeof(path)) == -1)
+		return -1;
+	return auth_list_lookup(path, name, gid, 0, m);
+}
+
 /*
  * ftpd.conf denyquick: the ftpusers check at USER, before a password is
  * asked for, for users of a class that wants it.  An unknown name
@@ -148,16 +159,15 @@ check_only(struct mon_login *req)
 	static struct class_settings cls;
 	struct ftplist_match m;
 	struct passwd *pw = NULL;
-	char path[OPTS_PATH + 16], t[MON_TEXT_MAX];
+	char t[MON_TEXT_MAX];
 	int guest = ftp_is_anonymous(req->user), chrooted = 0;
 
 	if (!guest && (pw = getpwnam(req->user)) == NULL)
 		finish(MON_RESULT_CHECKED, "");
 	if (!denied(req->user, pw != NULL ? pw->pw_gid : (gid_t)-1, guest))
 		finish(MON_RESULT_CHECKED, "");
-	if (!guest && opts_confpath(&opts, "ftpchroot", path,
-	    sizeof(path)) == 0 && auth_list_lookup(path, req->user,
-	    pw->pw_gid, 0, &m) == 0 && m.matched)
+	if (!guest && ftpchroot_lookup(req->user, pw->pw_gid, &m) == 0 &&
+	    m.matched)
 		chrooted = 1;
 	if (guest)
 		classconf_get("guest", FTPDCONF_GUEST, &cls);
@@ -318,7 +328,6 @@ login_real(struct mon_login *req)
 {
 	char name[MON_USER_MAX], home[OPTS_PATH], shell[OPTS_PATH];
 	char root[OPTS_PATH], start[OPTS_PATH], dir[OPTS_PATH + 8];
-	char path[OPTS_PATH + 16];
 	struct ftplist_match m;
 	struct idmap *ids;
 	struct role_id id;
@@ -360,8 +369,7 @@ login_real(struct mon_login *req)
 
 	/* ftpchroot: an unreadable file refuses the login (fail closed). */
 	chrooted = 0;
-	if (opts_confpath(&opts, "ftpchroot", path, sizeof(path)) == -1 ||
-	    auth_list_lookup(path, name, id.gid, 0, &m) == -1)
+	if (ftpchroot_lookup(name, id.gid, &m) == -1)
 		refused(name, "ftpchroot unreadable");
 	if (m.matched) {
 		chrooted = 1;

@@ -12,6 +12,45 @@
 static struct ftpdconf	*conf;		/* the file, or NULL: defaults */
 static struct ftpdconf	*defaults;	/* an empty file, for comparison */
 
+/*
+ * What USER needs before the class is known, worked out once per load
+ * (the pre-login process asks at every USER).  Before the password the
+ * class of a real user is unknown: a name that is not anonymous gets
+ * the strictest TLS policy of every class that is not of type guest,
+ * so no password is asked for in clear when any class a real user
+ * might land in wants TLS.  The login checks the exact class again.
+ */
+static struct {
+	int	denyquick;	/* some class sets denyquick */
+	int	tls_guest;	/* the guest class's tls */
+	int	tls_real;	/* the strictest tls of the other classes */
+} summary = { 0, FTPDCONF_TLS_ALLOW, FTPDCONF_TLS_ALLOW };
+
+static void
+summarize(const struct ftpdconf *cf)
+{
+	static const char *builtin[] = { "guest", "chroot", "real" };
+	struct ftpdconf_class c;
+	const char *name;
+	size_t i;
+
+	summary.denyquick = 0;
+	summary.tls_guest = FTPDCONF_TLS_ALLOW;
+	summary.tls_real = FTPDCONF_TLS_OFF;
+	for (i = 0; i < 3 + ftpdconf_nclasses(cf); i++) {
+		name = i < 3 ? builtin[i] : ftpdconf_class_name(cf, i - 3);
+		if (name == NULL || ftpdconf_resolve(cf, name, i == 0 ?
+		    FTPDCONF_GUEST : FTPDCONF_REAL, &c) == -1)
+			continue;
+		if (c.denyquick)
+			summary.denyquick = 1;
+		if (i == 0)
+			summary.tls_guest = c.tls;
+		else if (c.type != FTPDCONF_GUEST && c.tls > summary.tls_real)
+			summary.tls_real = c.tls;
+	}
+}
+
 int
 classconf_load(char *err, size_t errsize)
 {
@@ -29,6 +68,7 @@ classconf_load(char *err, size_t errsize)
 		return -1;
 	ftpdconf_free(conf);
 	conf = c;
+	summarize(conf);
 	return 0;
 }
 
@@ -153,57 +193,14 @@ classconf_sane_name(const char *path)
 	return 1;
 }
 
-/* Does any class of the file set denyquick (checked at USER)? */
 int
 classconf_any_denyquick(void)
 {
-	struct ftpdconf_class c;
-	size_t i;
-
-	if (conf == NULL)
-		return 0;
-	for (i = 0; i < 3 + ftpdconf_nclasses(conf); i++) {
-		static const char *builtin[] = { "guest", "chroot", "real" };
-		const char *name = i < 3 ? builtin[i] :
-		    ftpdconf_class_name(conf, i - 3);
-
-		if (name != NULL && ftpdconf_resolve(conf, name, i == 0 ?
-		    FTPDCONF_GUEST : FTPDCONF_REAL, &c) == 0 && c.denyquick)
-			return 1;
-	}
-	return 0;
+	return summary.denyquick;
 }
 
-/*
- * Before the password the class of a real user is unknown: a name that
- * is not anonymous gets the strictest policy of every class that is not
- * the guest class, so no password is asked for in clear when any class
- * a real user might land in wants TLS.  The login checks the exact
- * class again.
- */
 int
 classconf_tls_before_login(int anonymous)
 {
-	static const char *builtin[] = { "chroot", "real" };
-	const struct ftpdconf *cf = conf != NULL ? conf : defaults;
-	struct ftpdconf_class c;
-	const char *name;
-	size_t i;
-	int strictest = FTPDCONF_TLS_OFF;
-
-	if (cf == NULL)
-		return FTPDCONF_TLS_ALLOW;
-	if (anonymous)
-		return ftpdconf_resolve(cf, "guest", FTPDCONF_GUEST, &c) == 0 ?
-		    c.tls : FTPDCONF_TLS_ALLOW;
-	for (i = 0; i < 2 + ftpdconf_nclasses(cf); i++) {
-		name = i < 2 ? builtin[i] : ftpdconf_class_name(cf, i - 2);
-		if (name == NULL ||
-		    ftpdconf_resolve(cf, name, FTPDCONF_REAL, &c) == -1 ||
-		    c.type == FTPDCONF_GUEST)
-			continue;
-		if (c.tls > strictest)
-			strictest = c.tls;
-	}
-	return strictest;
+	return anonymous ? summary.tls_guest : summary.tls_real;
 }

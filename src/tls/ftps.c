@@ -22,18 +22,9 @@ struct tls_server	*ftps_server;
  */
 static struct tls_server	*resume_server;
 
+/* The settings; ephemeral: with a throwaway key, not the files. */
 static struct tls_server *
-load_resume(char *err, size_t errsize)
-{
-	struct tls_config tc;
-
-	memset(&tc, 0, sizeof(tc));
-	tc.sni_host = opts.tls_sni;
-	return tls_server_new_ephemeral(&tc, err, errsize);
-}
-
-static struct tls_server *
-load(char *err, size_t errsize)
+load(int ephemeral, char *err, size_t errsize)
 {
 	struct tls_config tc;
 
@@ -41,7 +32,8 @@ load(char *err, size_t errsize)
 	tc.cert_file = opts.tls_cert;
 	tc.key_file = opts.tls_key[0] != '\0' ? opts.tls_key : opts.tls_cert;
 	tc.sni_host = opts.tls_sni;
-	return tls_server_new(&tc, err, errsize);
+	return ephemeral ? tls_server_new_ephemeral(&tc, err, errsize) :
+	    tls_server_new(&tc, err, errsize);
 }
 
 int
@@ -55,8 +47,8 @@ ftps_init(char *err, size_t errsize)
 		}
 		return 0;
 	}
-	if ((ftps_server = load(err, errsize)) == NULL ||
-	    (resume_server = load_resume(err, errsize)) == NULL)
+	if ((ftps_server = load(0, err, errsize)) == NULL ||
+	    (resume_server = load(1, err, errsize)) == NULL)
 		return -1;
 	return 0;
 }
@@ -83,7 +75,7 @@ ftps_reload(void)
 
 	if (ftps_server == NULL)
 		return;		/* FTPS is switched on at start-up only */
-	if ((srv = load(err, sizeof(err))) == NULL) {
+	if ((srv = load(0, err, sizeof(err))) == NULL) {
 		log_msg(LOG_ERR, "SIGHUP: %s; keeping the old certificate",
 		    err);
 		return;
