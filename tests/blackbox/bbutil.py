@@ -6,11 +6,14 @@ Everything here is bounded: every loop has an iteration cap and a deadline,
 every socket has a timeout.
 """
 
+import filecmp
 import ftplib
 import os
 import re
 import random
+import shutil
 import socket
+import subprocess
 import threading
 import time
 
@@ -637,3 +640,62 @@ def daemon_env(extra=None):
     if extra:
         env.update(extra)
     return env
+
+
+# ---------------------------------------------------------------- clients
+
+CLIENT_TIMEOUT = 60
+
+
+def need_binary(binary):
+    """Skip the test when a client program is not installed."""
+    if shutil.which(binary) is None:
+        pytest.skip(f"{binary} is not installed (tests/deps.sh test "
+                    "installs it)")
+
+
+def run_client(argv, cwd=None, input_text=None, timeout=CLIENT_TIMEOUT):
+    """Run a client program with HOME in cwd (its rc files stay there)."""
+    return subprocess.run(argv, cwd=cwd, input=input_text,
+                          capture_output=True, text=True, timeout=timeout,
+                          env=dict(os.environ, HOME=str(cwd or "/tmp")))
+
+
+def assert_ran_ok(r):
+    assert r.returncode == 0, (f"{r.args!r} exited {r.returncode}\n"
+                               f"stdout:\n{r.stdout[-3000:]}\n"
+                               f"stderr:\n{r.stderr[-3000:]}")
+
+
+def same_tree(a, b, contents=False):
+    """Names (relative) on which trees a and b differ.  dircmp compares
+    files by stat signature; contents=True compares the bytes too."""
+    problems = []
+
+    def walk(c, prefix):
+        problems.extend(prefix + n for n in c.left_only + c.right_only
+                        + c.diff_files + c.funny_files)
+        for name, sub in c.subdirs.items():
+            walk(sub, prefix + name + "/")
+    walk(filecmp.dircmp(a, b), "")
+    if contents:
+        for root, _, files in os.walk(a):
+            for f in files:
+                pa = os.path.join(root, f)
+                pb = os.path.join(b, os.path.relpath(pa, a))
+                if os.path.isfile(pb) and not filecmp.cmp(pa, pb,
+                                                          shallow=False):
+                    problems.append(os.path.relpath(pa, a))
+    return problems
+
+
+def have_ipv6():
+    """Can a socket bind to ::1 here?"""
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False

@@ -1,34 +1,13 @@
 """Interoperability with real clients: curl, lftp, wget, tnftp.  Every
 transfer is checked byte for byte; every subprocess has a timeout."""
 
-import filecmp
 import os
-import shutil
 import subprocess
 
 import pytest
 
-from bbutil import ANON_IDENT
-
-CLIENT_TIMEOUT = 60
-
-
-def _need(binary):
-    if shutil.which(binary) is None:
-        pytest.skip(f"{binary} is not installed")
-
-
-def _run(argv, cwd=None, input_text=None, timeout=CLIENT_TIMEOUT):
-    r = subprocess.run(argv, cwd=cwd, input=input_text, capture_output=True,
-                       text=True, timeout=timeout,
-                       env=dict(os.environ, HOME=str(cwd or "/tmp")))
-    return r
-
-
-def _assert_ok(r):
-    assert r.returncode == 0, (f"{r.args!r} exited {r.returncode}\n"
-                               f"stdout:\n{r.stdout[-3000:]}\n"
-                               f"stderr:\n{r.stderr[-3000:]}")
+from bbutil import (ANON_IDENT, CLIENT_TIMEOUT, assert_ran_ok, need_binary,
+                    run_client, same_tree)
 
 
 def _url(server, path=""):
@@ -46,31 +25,31 @@ def _user_upload_source(tmp_path, size=200_000):
 @pytest.mark.parametrize("mode", [[], ["--ftp-pasv"]],
                          ids=["default", "ftp-pasv"])
 def test_curl_anonymous_download(server, world, tmp_path, mode):
-    _need("curl")
+    need_binary("curl")
     out = tmp_path / "curl.out"
-    r = _run(["curl", "-sS", "-v", "--max-time", "30", *mode,
-              "-o", str(out), _url(server, "pub/big.bin")])
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "-v", "--max-time", "30", *mode,
+                    "-o", str(out), _url(server, "pub/big.bin")])
+    assert_ran_ok(r)
     assert out.read_bytes() == world.big
 
 
 def test_curl_active_download(server, world, tmp_path):
-    _need("curl")
+    need_binary("curl")
     out = tmp_path / "curl.out"
-    r = _run(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1",
-              "-o", str(out), _url(server, "pub/big.bin")])
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1",
+                    "-o", str(out), _url(server, "pub/big.bin")])
+    assert_ran_ok(r)
     assert out.read_bytes() == world.big
 
 
 def test_curl_real_user_upload(server, make_user, tmp_path):
-    _need("curl")
+    need_binary("curl")
     user = make_user()
     src = _user_upload_source(tmp_path)
-    r = _run(["curl", "-sS", "-v", "--max-time", "30",
-              "-u", f"{user.name}:{user.password}", "-T", str(src),
-              _url(server, "curl-up.bin")])
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "-v", "--max-time", "30",
+                    "-u", f"{user.name}:{user.password}", "-T", str(src),
+                    _url(server, "curl-up.bin")])
+    assert_ran_ok(r)
     dest = user.home / "curl-up.bin"
     assert dest.read_bytes() == src.read_bytes()
     assert dest.stat().st_uid == user.uid
@@ -78,26 +57,28 @@ def test_curl_real_user_upload(server, make_user, tmp_path):
 
 def test_curl_real_user_active_upload_and_download(server, make_user,
                                                    tmp_path):
-    _need("curl")
+    need_binary("curl")
     user = make_user()
     src = _user_upload_source(tmp_path, 50_000)
     auth = ["-u", f"{user.name}:{user.password}"]
-    r = _run(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1", *auth,
-              "-T", str(src), _url(server, "act.bin")])
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "-v", "--max-time", "30", "-P",
+                    "127.0.0.1", *auth, "-T", str(src),
+                    _url(server, "act.bin")])
+    assert_ran_ok(r)
     out = tmp_path / "act.out"
-    r = _run(["curl", "-sS", "-v", "--max-time", "30", "-P", "127.0.0.1", *auth,
-              "-o", str(out), _url(server, "act.bin")])
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "-v", "--max-time", "30", "-P",
+                    "127.0.0.1", *auth, "-o", str(out),
+                    _url(server, "act.bin")])
+    assert_ran_ok(r)
     assert out.read_bytes() == src.read_bytes()
 
 
 def test_curl_wrong_password_fails(server, make_user, tmp_path):
-    _need("curl")
+    need_binary("curl")
     user = make_user()
-    r = _run(["curl", "-sS", "-v", "--max-time", "30",
-              "-u", f"{user.name}:wrong", "-o", str(tmp_path / "x"),
-              _url(server, "")])
+    r = run_client(["curl", "-sS", "-v", "--max-time", "30",
+                    "-u", f"{user.name}:wrong", "-o", str(tmp_path / "x"),
+                    _url(server, "")])
     assert r.returncode == 67, (r.returncode, r.stderr)   # login denied
 
 
@@ -111,59 +92,46 @@ def _lftp_script(server, user, password, body):
             + body)
 
 
-def _same_tree(a, b):
-    cmp = filecmp.dircmp(a, b)
-    problems = []
-
-    def walk(c, prefix):
-        problems.extend(prefix + n for n in c.left_only + c.right_only
-                        + c.diff_files + c.funny_files)
-        for name, sub in c.subdirs.items():
-            walk(sub, prefix + name + "/")
-    walk(cmp, "")
-    return problems
-
-
 def test_lftp_mirror_anonymous(server, world, tmp_path):
-    _need("lftp")
+    need_binary("lftp")
     dest = tmp_path / "mirror"
     script = _lftp_script(server, "anonymous", ANON_IDENT,
                           f"mirror pub {dest}; quit")
-    r = _run(["lftp", "-c", script], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["lftp", "-c", script], cwd=tmp_path)
+    assert_ran_ok(r)
     assert (dest / "big.bin").read_bytes() == world.big
     assert (dest / "sub" / "nested.txt").read_bytes() == b"nested file\n"
-    assert _same_tree(world.pub, dest) == []
+    assert same_tree(world.pub, dest) == []
 
 
 def test_lftp_put_real_user(server, make_user, tmp_path):
-    _need("lftp")
+    need_binary("lftp")
     user = make_user()
     src = _user_upload_source(tmp_path)
     script = _lftp_script(server, user.name, user.password,
                           f"put {src} -o lftp-up.bin; quit")
-    r = _run(["lftp", "-c", script], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["lftp", "-c", script], cwd=tmp_path)
+    assert_ran_ok(r)
     assert (user.home / "lftp-up.bin").read_bytes() == src.read_bytes()
 
 
 # ---------------------------------------------------------------- wget
 
 def test_wget_single_file(server, world, tmp_path):
-    _need("wget")
+    need_binary("wget")
     out = tmp_path / "wget.out"
-    r = _run(["wget", "-q", "--tries=1", "--timeout=10", "-O", str(out),
-              _url(server, "pub/big.bin")], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["wget", "-q", "--tries=1", "--timeout=10", "-O", str(out),
+                    _url(server, "pub/big.bin")], cwd=tmp_path)
+    assert_ran_ok(r)
     assert out.read_bytes() == world.big
 
 
 def test_wget_recursive(server, world, tmp_path):
-    _need("wget")
+    need_binary("wget")
     dest = tmp_path / "wget-r"
-    r = _run(["wget", "-q", "-r", "-nH", "--tries=1", "--timeout=10",
-              "-P", str(dest), _url(server, "pub/")], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["wget", "-q", "-r", "-nH", "--tries=1", "--timeout=10",
+                    "-P", str(dest), _url(server, "pub/")], cwd=tmp_path)
+    assert_ran_ok(r)
     assert (dest / "pub" / "big.bin").read_bytes() == world.big
     assert (dest / "pub" / "hello.txt").read_bytes() == b"Hello, FTP!\n"
     assert (dest / "pub" / "sub" / "nested.txt").read_bytes() == \
@@ -173,21 +141,21 @@ def test_wget_recursive(server, world, tmp_path):
 # ---------------------------------------------------------------- tnftp
 
 def test_tnftp_scripted_get(server, world, tmp_path):
-    _need("tnftp")
+    need_binary("tnftp")
     out = tmp_path / "tnftp.out"
     script = (f"open 127.0.0.1 {server.port}\n"
               f"user anonymous {ANON_IDENT}\n"
               "binary\n"
               f"get pub/big.bin {out}\n"
               "quit\n")
-    r = _run(["tnftp", "-n"], cwd=tmp_path, input_text=script)
-    _assert_ok(r)
+    r = run_client(["tnftp", "-n"], cwd=tmp_path, input_text=script)
+    assert_ran_ok(r)
     assert out.exists(), r.stdout + r.stderr
     assert out.read_bytes() == world.big
 
 
 def test_tnftp_real_user_put_get(server, make_user, tmp_path):
-    _need("tnftp")
+    need_binary("tnftp")
     user = make_user()
     src = _user_upload_source(tmp_path, 80_000)
     back = tmp_path / "tnftp-back.bin"
@@ -197,8 +165,8 @@ def test_tnftp_real_user_put_get(server, make_user, tmp_path):
               f"put {src} tn-up.bin\n"
               f"get tn-up.bin {back}\n"
               "quit\n")
-    r = _run(["tnftp", "-n"], cwd=tmp_path, input_text=script)
-    _assert_ok(r)
+    r = run_client(["tnftp", "-n"], cwd=tmp_path, input_text=script)
+    assert_ran_ok(r)
     assert (user.home / "tn-up.bin").read_bytes() == src.read_bytes()
     assert back.read_bytes() == src.read_bytes()
 
@@ -207,7 +175,7 @@ def test_tnftp_interrupt_sends_abor_with_urgent_data(ftpd, world, tmp_path):
     """tnftp's ^C during a download: it sends Telnet IP, then IAC DM as
     urgent data (Synch), then ABOR, and expects 426 then 226 (RFC 959).
     The download is throttled (rateget) so that it is still running."""
-    _need("tnftp")
+    need_binary("tnftp")
     import signal
     import time
     world.conf("ftpd.conf", "rateget guest 64k\n")

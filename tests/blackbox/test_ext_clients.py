@@ -3,31 +3,9 @@ MLSD, which lftp uses when FEAT advertises it), wget recursive, tnftp get
 and ls, curl upload and download.  Every file is compared byte for byte;
 every subprocess has a timeout."""
 
-import filecmp
 import os
-import shutil
-import subprocess
 
-import pytest
-
-CLIENT_TIMEOUT = 60
-
-
-def _need(binary):
-    if shutil.which(binary) is None:
-        pytest.skip(f"{binary} is not installed")
-
-
-def _run(argv, cwd, input_text=None, timeout=CLIENT_TIMEOUT):
-    return subprocess.run(argv, cwd=cwd, input=input_text,
-                          capture_output=True, text=True, timeout=timeout,
-                          env=dict(os.environ, HOME=str(cwd)))
-
-
-def _assert_ok(r):
-    assert r.returncode == 0, (f"{r.args!r} exited {r.returncode}\n"
-                               f"stdout:\n{r.stdout[-3000:]}\n"
-                               f"stderr:\n{r.stderr[-3000:]}")
+from bbutil import assert_ran_ok, need_binary, run_client, same_tree
 
 
 TREE = {
@@ -57,19 +35,6 @@ def _make_tree(root, owner=None):
     return made
 
 
-def _same_tree(a, b):
-    cmp = filecmp.dircmp(a, b)
-    problems = []
-
-    def walk(c, prefix):
-        problems.extend(prefix + n for n in c.left_only + c.right_only
-                        + c.diff_files + c.funny_files)
-        for name, sub in c.subdirs.items():
-            walk(sub, prefix + name + "/")
-    walk(cmp, "")
-    return problems
-
-
 def _check_tree(root, made):
     for rel, data in made.items():
         p = root / rel
@@ -85,11 +50,11 @@ def _lftp(server, user, body, cwd):
               "set ftp:passive-mode on; set cmd:fail-exit yes; "
               f"open -u {user.name},{user.password} -p {server.port} "
               "127.0.0.1; " + body)
-    return _run(["lftp", "-c", script], cwd=cwd)
+    return run_client(["lftp", "-c", script], cwd=cwd)
 
 
 def test_lftp_mirror_both_ways_uses_mlsd(ftpd, world, make_user, tmp_path):
-    _need("lftp")
+    need_binary("lftp")
     user = make_user()
     srv = ftpd("-d")
     made = _make_tree(user.home / "tree", owner=user)
@@ -97,9 +62,9 @@ def test_lftp_mirror_both_ways_uses_mlsd(ftpd, world, make_user, tmp_path):
     dest = tmp_path / "down"
     mark = world.syslog.mark()
     r = _lftp(srv, user, f"mirror tree {dest}; quit", tmp_path)
-    _assert_ok(r)
+    assert_ran_ok(r)
     _check_tree(dest, made)
-    assert _same_tree(user.home / "tree", dest) == []
+    assert same_tree(user.home / "tree", dest) == []
     world.syslog.expect(r"command: MLSD\b", start=mark)
     # Upload of a fresh local tree.
     local = tmp_path / "local"
@@ -108,9 +73,9 @@ def test_lftp_mirror_both_ways_uses_mlsd(ftpd, world, make_user, tmp_path):
     os.utime(local / "a.bin", (1600000000, 1600000000))
     mark = world.syslog.mark()
     r = _lftp(srv, user, f"mirror -R {local} uploaded; quit", tmp_path)
-    _assert_ok(r)
+    assert_ran_ok(r)
     _check_tree(user.home / "uploaded", made_up)
-    assert _same_tree(local, user.home / "uploaded") == []
+    assert same_tree(local, user.home / "uploaded") == []
     # lftp keeps the times with MFMT, which FEAT advertises.
     world.syslog.expect(r"command: MFMT 20200913122640 a\.bin", start=mark)
     assert (user.home / "uploaded" / "a.bin").stat().st_mtime == 1600000000
@@ -121,15 +86,15 @@ def test_lftp_mirror_both_ways_uses_mlsd(ftpd, world, make_user, tmp_path):
 # ---------------------------------------------------------------- wget
 
 def test_wget_recursive_real_user(server, make_user, tmp_path):
-    _need("wget")
+    need_binary("wget")
     user = make_user()
     made = _make_tree(user.home / "tree", owner=user)
     dest = tmp_path / "wget"
     url = (f"ftp://{user.name}:{user.password}@127.0.0.1:{server.port}"
            "/tree/")
-    r = _run(["wget", "-q", "-r", "-nH", "--tries=1", "--timeout=10",
-              "-P", str(dest), url], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["wget", "-q", "-r", "-nH", "--tries=1", "--timeout=10",
+                    "-P", str(dest), url], cwd=tmp_path)
+    assert_ran_ok(r)
     # wget stores below the URL path; listing files it leaves are ignored.
     got = dest / "tree"
     _check_tree(got, made)
@@ -142,7 +107,7 @@ def test_wget_recursive_real_user(server, make_user, tmp_path):
 # ---------------------------------------------------------------- tnftp
 
 def test_tnftp_get_and_ls(server, make_user, tmp_path):
-    _need("tnftp")
+    need_binary("tnftp")
     user = make_user()
     made = _make_tree(user.home / "tree", owner=user)
     out = tmp_path / "tn.bin"
@@ -154,8 +119,8 @@ def test_tnftp_get_and_ls(server, make_user, tmp_path):
               f"get a.bin {out}\n"
               f"get \"with space.txt\" {tmp_path / 'space.txt'}\n"
               "quit\n")
-    r = _run(["tnftp", "-n"], cwd=tmp_path, input_text=script)
-    _assert_ok(r)
+    r = run_client(["tnftp", "-n"], cwd=tmp_path, input_text=script)
+    assert_ran_ok(r)
     assert out.read_bytes() == made["a.bin"]
     assert (tmp_path / "space.txt").read_bytes() == made["with space.txt"]
     listing = r.stdout
@@ -167,24 +132,24 @@ def test_tnftp_get_and_ls(server, make_user, tmp_path):
 # ---------------------------------------------------------------- curl
 
 def test_curl_upload_and_download_real_user(server, make_user, tmp_path):
-    _need("curl")
+    need_binary("curl")
     user = make_user()
     src = tmp_path / "src.bin"
     src.write_bytes(os.urandom(300_000))
     base = f"ftp://127.0.0.1:{server.port}"
     auth = ["-u", f"{user.name}:{user.password}"]
-    r = _run(["curl", "-sS", "--max-time", "30", *auth,
-              "--ftp-create-dirs", "-T", str(src),
-              f"{base}/newdir/up.bin"], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "--max-time", "30", *auth,
+                    "--ftp-create-dirs", "-T", str(src),
+                    f"{base}/newdir/up.bin"], cwd=tmp_path)
+    assert_ran_ok(r)
     assert (user.home / "newdir" / "up.bin").read_bytes() == src.read_bytes()
     out = tmp_path / "back.bin"
-    r = _run(["curl", "-sS", "--max-time", "30", *auth, "-o", str(out),
-              f"{base}/newdir/up.bin"], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "--max-time", "30", *auth, "-o", str(out),
+                    f"{base}/newdir/up.bin"], cwd=tmp_path)
+    assert_ran_ok(r)
     assert out.read_bytes() == src.read_bytes()
     # A directory listing through curl (LIST) names the file.
-    r = _run(["curl", "-sS", "--max-time", "30", *auth,
-              f"{base}/newdir/"], cwd=tmp_path)
-    _assert_ok(r)
+    r = run_client(["curl", "-sS", "--max-time", "30", *auth,
+                    f"{base}/newdir/"], cwd=tmp_path)
+    assert_ran_ok(r)
     assert r.stdout.rstrip("\n").endswith(" up.bin"), r.stdout

@@ -18,8 +18,8 @@ import time
 import pytest
 
 from bbutil import (ANON_IDENT, GUEST_230, IO_TIMEOUT, LOOPBACK, NOOP_OK,
-                    OTHER_LOOPBACK, TRANSFER_OK, RawControl, parse_pasv,
-                    recv_all, retr_bytes)
+                    OTHER_LOOPBACK, TRANSFER_OK, RawControl, have_ipv6,
+                    parse_pasv, recv_all, retr_bytes)
 
 V6 = "::1"
 EPSV_RE = re.compile(r"^229 Entering Extended Passive Mode \(\|\|\|(\d+)\|\)$")
@@ -28,19 +28,8 @@ LPSV_RE = re.compile(r"^228 Entering Long Passive Mode \(([\d,]+)\)$")
 
 # ---------------------------------------------------------------- helpers
 
-def _have_v6():
-    if not socket.has_ipv6:
-        return False
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-            s.bind((V6, 0))
-        return True
-    except OSError:
-        return False
-
-
 def _need_v6():
-    if not _have_v6():
+    if not have_ipv6():
         pytest.skip("no IPv6 loopback address ::1 on this host")
 
 

@@ -11,7 +11,6 @@ fixture `certs`); clients trust only that CA and check the name 127.0.0.1
 clients resume the control connection's TLS session (tlsutil.ReusingFTP_TLS)
 except where a test uses stock ftplib.FTP_TLS on purpose."""
 
-import filecmp
 import ftplib
 import io
 import os
@@ -31,10 +30,10 @@ from bbutil import (ANON_IDENT, GUEST_230, IO_TIMEOUT, LOOPBACK, NOOP_OK,
                     TRANSFER_OK, RawControl, cmdline_of, control_port,
                     descendants_of, is_listening, parse_pasv,
                     pids_holding_connection, proc_ids, proc_root,
-                    proc_status,
-                    recv_all, wait_until)
+                    proc_status, recv_all, wait_until, assert_ran_ok,
+                    have_ipv6, need_binary, run_client, same_tree)
 from tlsutil import (ImplicitFTP_TLS, ReusingFTP_TLS, TLSLines,
-                     client_context, make_certs, need_tool, peer_der, retr,
+                     client_context, make_certs, peer_der, retr,
                      sha256, wrap_client)
 
 AUTH_OK = "234 AUTH TLS successful."
@@ -45,7 +44,6 @@ PROT_REQUIRED = ("522 Data connections must be protected: send PBSZ 0 "
 NO_REUSE = ("522 data connection did not resume the control connection's "
             "TLS session")
 V6 = "::1"
-CLIENT_TIMEOUT = 60
 
 
 # ---------------------------------------------------------------- helpers
@@ -128,49 +126,6 @@ def _all_reused(ftp):
     assert ftp.data_log, "no TLS data connection was made"
     bad = [d for d in ftp.data_log if not d[1]]
     assert not bad, f"data connections that did not resume: {bad}"
-
-
-def _have_v6():
-    if not socket.has_ipv6:
-        return False
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-            s.bind((V6, 0))
-        return True
-    except OSError:
-        return False
-
-
-def _run(argv, cwd=None, input_text=None, timeout=CLIENT_TIMEOUT):
-    return subprocess.run(argv, cwd=cwd, input=input_text,
-                          capture_output=True, text=True, timeout=timeout,
-                          env=dict(os.environ, HOME=str(cwd or "/tmp")))
-
-
-def _assert_ok(r):
-    assert r.returncode == 0, (f"{r.args!r} exited {r.returncode}\n"
-                               f"stdout:\n{r.stdout[-3000:]}\n"
-                               f"stderr:\n{r.stderr[-3000:]}")
-
-
-def _same_tree(a, b):
-    cmp = filecmp.dircmp(a, b)
-    problems = []
-
-    def walk(c, prefix):
-        problems.extend(prefix + n for n in c.left_only + c.right_only
-                        + c.diff_files + c.funny_files)
-        for name, sub in c.subdirs.items():
-            walk(sub, prefix + name + "/")
-    walk(cmp, "")
-    # dircmp compares by stat signature first; compare contents too.
-    for root, _, files in os.walk(a):
-        for f in files:
-            pa = os.path.join(root, f)
-            pb = os.path.join(b, os.path.relpath(pa, a))
-            if os.path.isfile(pb) and not filecmp.cmp(pa, pb, shallow=False):
-                problems.append(os.path.relpath(pa, a))
-    return problems
 
 
 def _implicit_port():
@@ -301,7 +256,7 @@ def test_ftplib_tls_anonymous_and_real_user(ftpd, world, certs, make_user,
 
 
 def test_ftplib_tls_ipv6(ftpd, world, certs, make_user):
-    if not _have_v6():
+    if not have_ipv6():
         pytest.skip("no IPv6 loopback address ::1 on this host")
     srv = _tls_server(ftpd, certs, "-a", V6)
     ftp = _secure(_ftps(srv, certs, host=V6))
@@ -455,13 +410,13 @@ def test_stock_ftplib_with_tlsreuse_off(ftpd, world, certs):
 # ---------------------------------------------------------------- 4. curl
 
 def _curl(certs, *args):
-    need_tool("curl")
-    return _run(["curl", "-sS", "-v", "--max-time", "30",
-                 "--cacert", str(certs.ca), *args])
+    need_binary("curl")
+    return run_client(["curl", "-sS", "-v", "--max-time", "30",
+                       "--cacert", str(certs.ca), *args])
 
 
 def _check_curl_tls(r):
-    _assert_ok(r)
+    assert_ran_ok(r)
     assert "AUTH TLS" in r.stderr, r.stderr[-3000:]
     assert "PROT P" in r.stderr, r.stderr[-3000:]
 
@@ -513,10 +468,10 @@ def test_curl_ssl_reqd_real_user(ftpd, world, certs, make_user, tmp_path):
 
 def test_curl_implicit_ftps(ftpd, world, certs, make_user, tmp_path):
     srv, iport = _implicit_server(ftpd, certs)
-    need_tool("curl")
+    need_binary("curl")
     out = tmp_path / "big.out"
     r = _curl(certs, "-o", str(out), f"ftps://127.0.0.1:{iport}/pub/big.bin")
-    _assert_ok(r)
+    assert_ran_ok(r)
     assert "AUTH TLS" not in r.stderr, r.stderr[-3000:]
     assert out.read_bytes() == world.big
     user = make_user()
@@ -524,7 +479,7 @@ def test_curl_implicit_ftps(ftpd, world, certs, make_user, tmp_path):
     src.write_bytes(os.urandom(100_000))
     r = _curl(certs, "-u", f"{user.name}:{user.password}", "-T", str(src),
               f"ftps://127.0.0.1:{iport}/imp.bin")
-    _assert_ok(r)
+    assert_ran_ok(r)
     assert (user.home / "imp.bin").read_bytes() == src.read_bytes()
     # The -P port still serves explicit FTPS (and plain FTP).
     out2 = tmp_path / "hello.out"
@@ -537,7 +492,7 @@ def test_curl_implicit_ftps(ftpd, world, certs, make_user, tmp_path):
 # ---------------------------------------------------------------- 5. lftp
 
 def _lftp(srv, certs, user, password, body, cwd):
-    need_tool("lftp")
+    need_binary("lftp")
     script = ("set ftp:ssl-force true; set ftp:ssl-protect-data true; "
               "set ftp:ssl-protect-list true; "
               f"set ssl:ca-file {certs.ca}; set ssl:verify-certificate yes; "
@@ -546,7 +501,7 @@ def _lftp(srv, certs, user, password, body, cwd):
               "set net:reconnect-interval-base 1; "
               "set ftp:passive-mode on; set cmd:fail-exit yes; "
               f"open -u {user},{password} -p {srv.port} 127.0.0.1; " + body)
-    return _run(["lftp", "-d", "-c", script], cwd=cwd)
+    return run_client(["lftp", "-d", "-c", script], cwd=cwd)
 
 
 def test_lftp_mirror_down_and_up(ftpd, world, certs, make_user, tmp_path):
@@ -555,8 +510,8 @@ def test_lftp_mirror_down_and_up(ftpd, world, certs, make_user, tmp_path):
     mark = world.syslog.mark()
     r = _lftp(srv, certs, "anonymous", ANON_IDENT,
               f"mirror pub {dest}; quit", tmp_path)
-    _assert_ok(r)
-    assert _same_tree(world.pub, dest) == []
+    assert_ran_ok(r)
+    assert same_tree(world.pub, dest, contents=True) == []
     world.syslog.expect(r"command: AUTH TLS", start=mark)
     world.syslog.expect(r"command: PROT P", start=mark)
 
@@ -570,21 +525,22 @@ def test_lftp_mirror_down_and_up(ftpd, world, certs, make_user, tmp_path):
     mark = world.syslog.mark()
     r = _lftp(srv, certs, user.name, user.password,
               f"mirror -R {src} up; quit", tmp_path)
-    _assert_ok(r)
-    assert _same_tree(src, user.home / "up") == []
+    assert_ran_ok(r)
+    assert same_tree(src, user.home / "up", contents=True) == []
     world.syslog.expect(r"command: PROT P", start=mark)
 
 
 # ---------------------------------------------------------------- 6. s_client
 
 def test_openssl_s_client_starttls(ftpd, world, certs):
-    need_tool("openssl")
+    need_binary("openssl")
     srv = _tls_server(ftpd, certs, "-d")
-    r = _run(["openssl", "s_client", "-starttls", "ftp",
-              "-connect", f"127.0.0.1:{srv.port}", "-CAfile", str(certs.ca),
-              "-verify_return_error", "-verify_ip", "127.0.0.1",
-              "-crlf", "-ign_eof"],
-             input_text="USER anonymous\nQUIT\n", timeout=30)
+    r = run_client(["openssl", "s_client", "-starttls", "ftp",
+                    "-connect", f"127.0.0.1:{srv.port}",
+                    "-CAfile", str(certs.ca),
+                    "-verify_return_error", "-verify_ip", "127.0.0.1",
+                    "-crlf", "-ign_eof"],
+                   input_text="USER anonymous\nQUIT\n", timeout=30)
     out = r.stdout
     # (The exit status is not checked: s_client exits 1 when the server
     # closes after 221 without close_notify, which the spec leaves open

@@ -9,7 +9,6 @@ Everything is bounded: sockets have timeouts, subprocesses have timeouts.
 
 import ftplib
 import hashlib
-import shutil
 import socket
 import ssl
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bbutil import IO_TIMEOUT, LOOPBACK
+from bbutil import IO_TIMEOUT, LOOPBACK, need_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAKE_CERTS = REPO_ROOT / "tests" / "tls" / "make-certs.sh"
@@ -44,14 +43,9 @@ class Certs:
         return f"Certs({self.dir})"
 
 
-def need_tool(name):
-    if shutil.which(name) is None:
-        pytest.skip(f"{name} is not installed (tests/deps.sh test installs it)")
-
-
 def make_certs(d):
     """Run tests/tls/make-certs.sh d; return a Certs."""
-    need_tool("openssl")
+    need_binary("openssl")
     r = subprocess.run(["sh", str(MAKE_CERTS), str(d)], capture_output=True,
                        text=True, timeout=60)
     if r.returncode != 0:
