@@ -10,7 +10,6 @@
  * as the relay (relay.c) between that TLS connection and the session.
  */
 #include <sys/socket.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -181,32 +180,15 @@ bad_command(void)
 	}
 }
 
-/* Is name an IPv4 or IPv6 address?  Then *ss holds it. */
-static int
-host_literal(const char *name, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, name, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		return 1;
-	}
-	if (inet_pton(AF_INET6, name, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		return 1;
-	}
-	return 0;
-}
-
 /* RFC 7151: HOST picks an /etc/ftphosts entry by name, before USER. */
 static void
 do_host(struct str arg)
 {
 	char name[MON_HOST_MAX];
 	struct sockaddr_storage lit;
+	socklen_t litlen;
 	const struct vhost *vh;
+	int literal;
 
 	arg = str_trim(arg);
 	if (pa.sent_user) {
@@ -226,7 +208,8 @@ do_host(struct str arg)
 		return;
 	}
 	/* An address literal names a host by one of its addresses. */
-	if (host_literal(name, &lit)) {
+	literal = addr_parse_host(arg, &lit, &litlen) == ADDR_OK;
+	if (literal) {
 		vh = vhost_by_addr(&lit);
 		if (vh == NULL && !addr_same_host(&lit, &pa.conn->local)) {
 			(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
@@ -236,8 +219,7 @@ do_host(struct str arg)
 		vh = vhost_by_name(name);
 	if (vh == NULL) {
 		/* Our own name: the host the address selects, as without HOST. */
-		if (!host_literal(name, &lit) &&
-		    !str_eq_ci(str_cstr(name), ftp_hostname())) {
+		if (!literal && !str_eq_ci(str_cstr(name), ftp_hostname())) {
 			(void)ctl_reply(&pa.ctl, 504, "Unknown host.");
 			return;
 		}

@@ -222,6 +222,24 @@ addr_parse_eprt(struct str arg, struct sockaddr_storage *out,
 }
 
 int
+addr_parse_host(struct str s, struct sockaddr_storage *out,
+    socklen_t *outlen)
+{
+	char text[ADDR_TEXT_MAX];
+	uint8_t a[16];
+
+	if (str_find(s, '%').found || str_copy(s, text, sizeof(text)) == -1)
+		return ADDR_BAD;
+	if (inet_pton(AF_INET, text, a) == 1)
+		make_in(out, outlen, a, 0);
+	else if (inet_pton(AF_INET6, text, a) == 1)
+		make_in6(out, outlen, a, 0);
+	else
+		return ADDR_BAD;
+	return ADDR_OK;
+}
+
+int
 addr_parse_epsv(struct str arg, enum addr_epsv *out)
 {
 	struct str s = str_trim(arg);

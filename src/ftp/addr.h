@@ -67,6 +67,13 @@ int	 addr_parse_eprt(struct str, struct sockaddr_storage *out,
 	    socklen_t *outlen);
 
 /*
+ * An address literal alone (HOST 192.0.2.1, RFC 7151): IPv4 or IPv6 as
+ * inet_pton() reads them, no "%scope", port 0.  ADDR_OK or ADDR_BAD.
+ */
+int	 addr_parse_host(struct str, struct sockaddr_storage *out,
+	    socklen_t *outlen);
+
+/*
  * LPRT af,hal,h1,...,hN,pal,p1,...,pM: numbers 0..255, N = hal and
  * M = pal.  af 4 with hal 4 (IPv4) and af 6 with hal 16 (IPv6), pal 2.
  * A well-formed list with another af is ADDR_AF; a known af with

@@ -158,6 +158,26 @@ check_eprt(struct str s)
 		abort();
 }
 
+/* HOST literals: ADDR_OK with port 0 and no scope, or untouched output. */
+static void
+check_host(struct str s)
+{
+	struct sockaddr_storage ss, canary;
+	socklen_t len = 7;
+
+	memset(&ss, 0x5a, sizeof(ss));
+	canary = ss;
+	if (addr_parse_host(s, &ss, &len) != ADDR_OK) {
+		if (memcmp(&ss, &canary, sizeof(ss)) != 0 || len != 7)
+			abort();
+		return;
+	}
+	if (addr_port(&ss) != 0 || addr_net_prt(&ss) == 0 ||
+	    (ss.ss_family == AF_INET6 &&
+	    ((struct sockaddr_in6 *)&ss)->sin6_scope_id != 0))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -168,6 +188,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_port(s);
 	check_lprt(s);
 	check_eprt(s);
+	check_host(s);
 	e = (enum addr_epsv)99;
 	r = addr_parse_epsv(s, &e);
 	if ((r == ADDR_OK && e != ADDR_EPSV_ANY && e != ADDR_EPSV_INET &&

@@ -337,6 +337,20 @@ UNIT_TEST(test_eprt_v4mapped)
 
 /* ---- LPRT ---- */
 
+UNIT_TEST(test_host_literal)
+{
+	CHECK_STR(run(addr_parse_host, "192.0.2.1"), "4:192.0.2.1 0");
+	CHECK_STR(run(addr_parse_host, "2001:db8::1"), "6:2001:db8::1 0");
+	CHECK_STR(run(addr_parse_host, "::ffff:10.1.2.3"),
+	    "6:10.1.2.3 0");
+	CHECK_STR(run(addr_parse_host, "ftp.example.org"), "ERR-1");
+	CHECK_STR(run(addr_parse_host, "fe80::1%eth0"), "ERR-1");
+	CHECK_STR(run(addr_parse_host, "256.1.1.1"), "ERR-1");
+	CHECK_STR(run(addr_parse_host, ""), "ERR-1");
+	CHECK_STR(run(addr_parse_host,
+	    "1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa:bbbb"), "ERR-1");
+}
+
 UNIT_TEST(test_lprt_ok)
 {
 	CHECK_STR(run(addr_parse_lprt, "4,4,127,0,0,1,2,4,1"),
@@ -717,6 +731,7 @@ main(void)
 	UNIT_RUN(test_eprt_af);
 	UNIT_RUN(test_eprt_bad);
 	UNIT_RUN(test_eprt_v4mapped);
+	UNIT_RUN(test_host_literal);
 	UNIT_RUN(test_lprt_ok);
 	UNIT_RUN(test_lprt_af);
 	UNIT_RUN(test_lprt_bad);
