@@ -302,7 +302,6 @@ session_main(const struct login_info *li)
 	sess.ctl_local = li->conn->local;
 	sess.ctl_locallen = li->conn->locallen;
 	sess.tls_ctl = li->conn->tls;
-	sess.tls_implicit = li->conn->implicit;
 	sess.prot = li->prot;
 	sess.tls_parent = li->tls_parent;
 	umask(sess.cls->umask);

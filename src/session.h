@@ -54,8 +54,7 @@ struct xfer {
 	struct tls_conn		*tls;		/* PROT P, or NULL */
 	unsigned		 want;		/* EV_* the last I/O waits for */
 	int			 truncated;	/* TLS upload cut short */
-	int			 closing;	/* sending close_notify */
-	int			 final_code;	/* ... then this reply */
+	int			 closing;	/* sending close_notify, then 226 */
 	char			 name[PATH_MAX];
 	char			 final_msg[512];
 };
@@ -92,7 +91,6 @@ struct sess {
 	socklen_t		 ctl_peerlen, ctl_locallen;
 
 	int			 tls_ctl;	/* the control connection is TLS */
-	int			 tls_implicit;	/* ... from the implicit port */
 	unsigned		 prot;		/* MON_PROT_* (PBSZ, PROT P) */
 	struct tls_parent	*tls_parent;	/* data must resume this */
 

@@ -152,7 +152,6 @@ finish(int code, const char *fmt, ...)
 	 */
 	if (x->tls != NULL && code == 226 && !x->closing) {
 		x->closing = 1;
-		x->final_code = code;
 		(void)cstr_copy(x->final_msg, sizeof(x->final_msg), msg);
 		ev_io_stop(sess.loop, &x->io);
 		if (ev_io_start(sess.loop, &x->io, x->sock, EV_WRITE,
@@ -203,7 +202,7 @@ tls_closing(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	if (r == TLS_ERROR)
 		log_debug("data connection close_notify: %s",
 		    tls_reason(x->tls));
-	finish(x->final_code, "%s", x->final_msg);
+	finish(226, "%s", x->final_msg);
 }
 
 static void
