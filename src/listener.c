@@ -27,6 +27,7 @@
 #include "listener.h"
 #include "log/log.h"
 #include "monitor.h"
+#include "spawner.h"
 #include "platform/platform.h"
 #include "str.h"
 #include "tls/ftps.h"
@@ -126,13 +127,16 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 		char err[512];
 
 		/* A bad line keeps the configuration that is running. */
-		if (classconf_load(err, sizeof(err)) == -1) {
+		if (classconf_load(err, sizeof(err)) == -1)
 			log_msg(LOG_ERR, "%s; keeping the old configuration",
 			    err);
-			return;
-		}
+		else
+			log_msg(LOG_INFO, "SIGHUP: reloaded configuration");
 	}
-	log_msg(LOG_INFO, "SIGHUP: reloaded configuration");
+	/* Children are forked with what the spawner inherited: renew it. */
+	if (opts.mode != MODE_INETD && spawner_start() == -1)
+		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
+		    "listener", strerror(errno));
 }
 
 static int
@@ -280,6 +284,10 @@ listener_main(void)
 	    ev_signal(ls.loop, SIGINT, on_term, NULL) == -1 ||
 	    ev_signal(ls.loop, SIGHUP, on_hup, NULL) == -1)
 		fatal("signals: %s", strerror(errno));
+	/* After the signals are blocked: every child inherits that. */
+	if (spawner_start() == -1)
+		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
+		    "listener", strerror(errno));
 	for (i = 0; i < ls.nfd; i++)
 		if (ev_io_start(ls.loop, &ls.io[i], ls.fd[i], EV_READ,
 		    on_accept, &ls.implicit[i]) == -1)

@@ -33,6 +33,7 @@
 #include "log/log.h"
 #include "monitor.h"
 #include "platform/platform.h"
+#include "spawner.h"
 #include "str.h"
 
 #define MON_MAX_FAILURES	6	/* the 6th failed PASS ends the session */
@@ -138,31 +139,6 @@ sess_end(struct mon_sess *s, const char *why)
 	sess_unlink(s);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
-}
-
-/*
- * Fork a child with the control connection on FD_CTL (and fd 1) and its
- * monitor channel on FD_MON, every other descriptor closed.
- */
-static pid_t
-spawn(int ctl, int chan)
-{
-	pid_t pid;
-
-	if ((pid = fork()) != 0)
-		return pid;
-	/* Child.  Move the two descriptors we keep above 3 first. */
-	if ((ctl = fcntl(ctl, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    (chan = fcntl(chan, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    dup2(ctl, FD_CTL) == -1 || dup2(ctl, 1) == -1 ||
-	    dup2(chan, FD_MON) == -1)
-		_exit(1);
-	plat_closefrom(FD_MON + 1);
-	/*
-	 * Signals stay blocked: each role reads the ones it wants from its
-	 * own signalfd, so a SIGTERM before that is queued, not lost.
-	 */
-	return 0;
 }
 
 static void
@@ -345,7 +321,9 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 static void
 start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 {
-	int ch[2];
+	/* Static: 7 KiB, and the monitor handles one request at a time. */
+	static struct spawn_req sr;
+	int chan;
 	pid_t pid;
 
 	/* FTPS: the pre-login holding the TLS socket sends none. */
@@ -360,31 +338,23 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 		sess_end(s, "LOGIN with a foreign descriptor");
 		return;
 	}
-	if (msg_socketpair(ch) == -1) {
-		close(ctl);
-		log_msg(LOG_ERR, "socketpair: %s", strerror(errno));
-		login_failed(s, NULL);
-		return;
+	memset(&sr, 0, sizeof(sr));
+	sr.kind = SPAWN_LOGIN;
+	sr.conn = s->conn;
+	if (s->tls != NULL) {
+		sr.conn.tls = 1;
+		sr.tls = *s->tls;
 	}
-	if ((pid = spawn(ctl, ch[1])) == -1) {
+	sr.u.login = *req;
+	pid = spawn_child(&sr, ctl, &chan);
+	explicit_bzero(&sr, sizeof(sr));
+	if (pid == -1) {
 		log_msg(LOG_ERR, "fork: %s", strerror(errno));
-		close(ch[0]);
-		close(ch[1]);
-		close(ctl);
 		login_failed(s, NULL);
 		return;
 	}
-	if (pid == 0) {
-		s->conn.tls_state = s->tls != NULL ? s->tls->state : NULL;
-		s->conn.tls_len = s->tls != NULL ? s->tls->len : 0;
-		if (s->tls != NULL)
-			s->conn.tls = 1;
-		login_main(req, &s->conn);
-	}
-	close(ch[1]);
-	close(ctl);
 	s->worker = pid;
-	s->wchan = ch[0];
+	s->wchan = chan;
 	s->state = S_LOGIN_WAIT;
 	s->checking = req->check != 0;
 	if (ev_io_start(mon_loop, &s->wio, s->wchan, EV_READ, worker_msg,
@@ -562,27 +532,26 @@ tls_started(struct mon_sess *s, const struct mon_tls *t)
 static int
 spawn_preauth(struct mon_sess *s, int ctl, const struct mon_rein *req)
 {
-	int ch[2];
+	static struct spawn_req sr;
+	int chan;
 	pid_t pid;
 
-	if (msg_socketpair(ch) == -1) {
-		log_msg(LOG_ERR, "socketpair: %s", strerror(errno));
-		close(ctl);
-		return -1;
+	memset(&sr, 0, sizeof(sr));
+	sr.kind = SPAWN_PREAUTH;
+	sr.conn = s->conn;
+	if (req != NULL) {
+		sr.rein = 1;
+		sr.u.rein = *req;
 	}
-	if ((pid = spawn(ctl, ch[1])) == -1) {
+	pid = spawn_child(&sr, ctl, &chan);
+	/* Bytes pipelined after REIN may hold a password. */
+	explicit_bzero(&sr, sizeof(sr));
+	if (pid == -1) {
 		log_msg(LOG_ERR, "fork: %s", strerror(errno));
-		close(ch[0]);
-		close(ch[1]);
-		close(ctl);
 		return -1;
 	}
-	if (pid == 0)
-		preauth_main(req, &s->conn);
-	close(ch[1]);
-	close(ctl);
 	s->pid = pid;
-	s->chan = ch[0];
+	s->chan = chan;
 	s->state = S_PREAUTH;
 	if (ev_io_start(mon_loop, &s->io, s->chan, EV_READ, mon_sess_msg,
 	    s) == -1)

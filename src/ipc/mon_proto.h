@@ -46,6 +46,10 @@ enum mon_type {
 	MON_ANS_TLS,		/* struct mon_errno + socket fd if err==0 */
 	/* monitor -> pre-login: a LOGIN with check set passed (denyquick) */
 	MON_ANS_USER_OK,	/* struct mon_empty */
+	/* monitor -> spawner: fork a role (spawner.h) */
+	MON_SPAWN,		/* struct spawn_req + control fd */
+	/* spawner -> monitor: its pid */
+	MON_SPAWN_ANS,		/* struct spawn_ans + the child's channel */
 	MON_TYPE_MAX
 };
 

@@ -471,7 +471,10 @@ class Server:
     # ---- processes
 
     def children(self):
-        return children_of(self.pid)
+        """The processes serving connections: the listener's children
+        and, in standalone mode, the spawner's."""
+        kids = children_of(self.pid)
+        return kids + [g for k in kids for g in children_of(k)]
 
     def session_pid(self, conn, pred=None, timeout=5.0):
         """The child of the listener holding this client's control

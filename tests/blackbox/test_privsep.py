@@ -4,10 +4,12 @@ user (never 0), chrooted for guests and ftpchroot users."""
 
 import os
 import pwd
+import signal
 
 
 from bbutil import (ANON_IDENT, proc_ids, proc_root, proc_status,
-                    wait_until, children_of, pids_holding_connection)
+                    wait_until, children_of, pids_holding_connection,
+                    cmdline_of, alive, proc_stat)
 
 NOBODY = pwd.getpwnam("nobody")
 
@@ -108,15 +110,90 @@ def test_anonymous_session_ids(server, world):
     _check_session(pid, world.anon.uid, world.anon.gid, world.anon_root)
 
 
-def test_sessions_are_direct_children(server, world, make_user):
+def _spawner(server):
+    """The listener's newest ftpd: [spawner] child (a replaced one stays
+    until its sessions end), or None."""
+    kids = [k for k in children_of(server.pid)
+            if "[spawner]" in " ".join(cmdline_of(k))]
+    kids = [(proc_stat(k)[2], k) for k in kids if proc_stat(k)]
+    return max(kids)[1] if kids else None
+
+
+def test_sessions_are_children_of_the_spawner(server, world, make_user):
     user = make_user()
     a = server.anon()
     b = server.login(user)
     pa = server.session_pid(a, _uid_is(world.anon.uid))
     pb = server.session_pid(b, _uid_is(user.uid))
     assert pa and pb and pa != pb
-    kids = server.children()
+    spawner = _spawner(server)
+    assert spawner, f"no spawner among {children_of(server.pid)}"
+    # The listener forks only the spawner; the spawner forks every
+    # pre-login and login process.
+    assert children_of(server.pid) == [spawner]
+    kids = children_of(spawner)
     assert pa in kids and pb in kids
+    # Root (it forks the login workers), outside any jail, and holding
+    # nothing but stdio, its channel and its event loop.
+    uids, _, _ = proc_ids(spawner)
+    assert uids == [0] * 4
+    assert proc_root(spawner) == "/"
+    fds = os.listdir(f"/proc/{spawner}/fd")
+    assert len(fds) <= 6, sorted(fds, key=int)
+
+
+def test_session_descriptor_table_stays_small(server, world):
+    # The monitor holds a descriptor per connection.  A session forked
+    # from it would get a copy of a table sized for all of them.
+    held = [server.raw() for _ in range(200)]
+    for rc in held:
+        assert rc.reply().code == 220
+    ftp = server.anon()
+    pid = server.session_pid(ftp, _uid_is(world.anon.uid))
+    assert pid
+    assert int(proc_status(pid)["FDSize"]) <= 64, proc_status(pid)["FDSize"]
+    for rc in held:
+        rc.close()
+
+
+def test_spawner_replaced_on_sighup(server, world, make_user):
+    user = make_user()
+    old_ftp = server.login(user)
+    old = _spawner(server)
+    assert old
+    mark = world.syslog.mark()
+    os.kill(server.pid, signal.SIGHUP)
+    world.syslog.expect(r"SIGHUP: reloaded configuration", start=mark)
+    new = wait_until(lambda: (lambda p: p if p and p != old else None)(
+        _spawner(server)), 5.0)
+    assert new, children_of(server.pid)
+    # The old spawner stays while its sessions run, and the new one
+    # serves new connections.
+    assert alive(old)
+    assert old_ftp.sendcmd("NOOP").startswith("200")
+    ftp = server.anon()
+    pid = server.session_pid(ftp, _uid_is(world.anon.uid))
+    assert pid in children_of(new)
+    old_ftp.quit()
+    assert wait_until(lambda: not alive(old), 5.0), "old spawner stayed"
+    assert ftp.sendcmd("NOOP").startswith("200")
+
+
+def test_dead_spawner_is_replaced(server, world):
+    old = _spawner(server)
+    assert old
+    mark = world.syslog.mark()
+    os.kill(old, signal.SIGKILL)
+    assert wait_until(lambda: not alive(old), 5.0)
+    # The next connection finds it gone, starts another and is served.
+    ftp = server.anon()
+    assert ftp.sendcmd("NOOP").startswith("200")
+    world.syslog.expect(r"spawner \d+ stopped answering; starting a new "
+                        r"one", start=mark)
+    new = _spawner(server)
+    assert new and new != old
+    assert server.session_pid(ftp, _uid_is(world.anon.uid)) in \
+        children_of(new)
 
 
 def test_inetd_prelogin_and_session(inetd, world):
