@@ -134,7 +134,7 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 			log_msg(LOG_INFO, "SIGHUP: reloaded configuration");
 	}
 	/* Children are forked with what the spawner inherited: renew it. */
-	if (opts.mode != MODE_INETD && spawner_start() == -1)
+	if (opts.mode != MODE_INETD && spawner_start(l) == -1)
 		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
 		    "listener", strerror(errno));
 }
@@ -285,7 +285,7 @@ listener_main(void)
 	    ev_signal(ls.loop, SIGHUP, on_hup, NULL) == -1)
 		fatal("signals: %s", strerror(errno));
 	/* After the signals are blocked: every child inherits that. */
-	if (spawner_start() == -1)
+	if (spawner_start(ls.loop) == -1)
 		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
 		    "listener", strerror(errno));
 	for (i = 0; i < ls.nfd; i++)

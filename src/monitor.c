@@ -102,6 +102,8 @@ wtmp_line(const struct mon_sess *s, char *line, size_t size)
 static void
 sess_end(struct mon_sess *s, const char *why)
 {
+	/* Children whose pids are still on their way die when they come. */
+	spawn_forget(s, 0, why != NULL);
 	if (why != NULL) {
 		log_msg(LOG_WARNING, "session %ld from %s ended: %s",
 		    (long)s->pid, s->conn.ip, why);
@@ -204,6 +206,7 @@ login_failed(struct mon_sess *s, const struct mon_result *r)
 static void
 drop_worker(struct mon_sess *s)
 {
+	spawn_forget(s, SPAWN_LOGIN, 0);
 	ev_io_stop(mon_loop, &s->wio);
 	close(s->wchan);
 	s->wchan = -1;
@@ -236,6 +239,8 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		login_failed(s, NULL);
 		return;
 	}
+	if (s->worker == 0)
+		spawn_settle(s);	/* its pid, for the log and below */
 	if (type == MON_REQ_LOG && len == sizeof(m.log) &&
 	    msg_str_ok(m.log.text, sizeof(m.log.text))) {
 		log_emit(m.log.prio, s->worker, m.log.text);
@@ -346,7 +351,7 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 		sr.tls = *s->tls;
 	}
 	sr.u.login = *req;
-	pid = spawn_child(&sr, ctl, &chan);
+	pid = spawn_child(&sr, ctl, &chan, s);
 	explicit_bzero(&sr, sizeof(sr));
 	if (pid == -1) {
 		log_msg(LOG_ERR, "fork: %s", strerror(errno));
@@ -433,6 +438,8 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		if (fd != -1 || len != sizeof(m.log) ||
 		    !msg_str_ok(m.log.text, sizeof(m.log.text)))
 			break;
+		if (s->pid == 0)
+			spawn_settle(s);
 		log_emit(m.log.prio, s->pid, m.log.text);
 		return;
 	case MON_REQ_LOGIN:
@@ -543,7 +550,7 @@ spawn_preauth(struct mon_sess *s, int ctl, const struct mon_rein *req)
 		sr.rein = 1;
 		sr.u.rein = *req;
 	}
-	pid = spawn_child(&sr, ctl, &chan);
+	pid = spawn_child(&sr, ctl, &chan, s);
 	/* Bytes pipelined after REIN may hold a password. */
 	explicit_bzero(&sr, sizeof(sr));
 	if (pid == -1) {
@@ -635,6 +642,8 @@ mon_session_start(struct ev_loop *l, int ctl, int implicit)
 	if (opts.logging) {
 		char line[128];
 
+		if (s->pid == 0)
+			spawn_settle(s);
 		(void)cstr_printf(line, sizeof(line), "connection from %s",
 		    s->conn.ip);
 		log_emit(LOG_INFO, s->pid, line);
@@ -650,10 +659,22 @@ mon_init(struct ev_loop *l)
 }
 
 void
+mon_spawned(void *who, int kind, pid_t pid)
+{
+	struct mon_sess *s = who;
+
+	if (kind == SPAWN_LOGIN)
+		s->worker = pid;
+	else
+		s->pid = pid;
+}
+
+void
 mon_shutdown(void)
 {
 	struct mon_sess *s;
 
+	spawn_settle(NULL);
 	/* Sessions answer SIGTERM with a 421 and exit. */
 	for (s = sessions; s != NULL; s = s->next) {
 		if (s->pid > 0)

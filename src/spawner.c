@@ -35,12 +35,27 @@
 _Static_assert(sizeof(struct spawn_req) + sizeof(struct mon_hdr) <= MSG_MAX,
     "a spawn request must fit one monitor message");
 
-/* How long the monitor waits for a fork before it gives the spawner up. */
+/* How long the monitor waits for an answer it needs now. */
 #define SPAWN_ANSWER_MS	10000
+/* Requests in flight; more wait for the oldest answer first. */
+#define SPAWN_INFLIGHT	256
 
-/* Monitor side. */
-static int	sp_chan = -1;
-static pid_t	sp_pid;
+/*
+ * Monitor side.  Requests are answered in order, so the ones in flight
+ * are a FIFO of who asked (NULL once that session has ended).
+ */
+static struct {
+	int		 chan;		/* -1: no spawner, fork here */
+	pid_t		 pid;
+	struct ev_loop	*loop;
+	struct ev_io	 io;
+	struct {
+		void	*who;
+		int	 kind;
+		int	 kill;		/* the session ended badly */
+	}		 fifo[SPAWN_INFLIGHT];
+	unsigned	 head, n;
+} mon = { .chan = -1 };
 
 /* The child: arrange the descriptors and become the role. */
 static void __attribute__((noreturn))
@@ -64,28 +79,14 @@ become(struct spawn_req *req, int ctl, int chan)
 	preauth_main(req->rein ? &req->u.rein : NULL, &req->conn);
 }
 
-/* Fork the role; the parent gets its pid and the channel's other end. */
+/* Fork the role on ctl with chan as its monitor channel. */
 static pid_t
-fork_role(struct spawn_req *req, int ctl, int *chan)
+fork_role(struct spawn_req *req, int ctl, int chan)
 {
-	int ch[2], e;
 	pid_t pid;
 
-	if (msg_socketpair(ch) == -1)
-		return -1;
-	if ((pid = fork()) == -1) {
-		e = errno;
-		close(ch[0]);
-		close(ch[1]);
-		errno = e;
-		return -1;
-	}
-	if (pid == 0) {
-		close(ch[0]);
-		become(req, ctl, ch[1]);
-	}
-	close(ch[1]);
-	*chan = ch[0];
+	if ((pid = fork()) == 0)
+		become(req, ctl, chan);
 	return pid;
 }
 
@@ -100,9 +101,9 @@ static struct {
 } sp;
 
 static int
-req_ok(const struct spawn_req *r, uint32_t type, size_t len, int ctl)
+req_ok(const struct spawn_req *r, uint32_t type, size_t len, size_t nfd)
 {
-	if (type != MON_SPAWN || len != sizeof(*r) || ctl == -1 ||
+	if (type != MON_SPAWN || len != sizeof(*r) || nfd != 2 ||
 	    r->tls.len > sizeof(r->tls.state))
 		return 0;
 	if (r->kind == SPAWN_LOGIN)
@@ -133,36 +134,37 @@ sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	static struct spawn_req req;
 	struct spawn_ans ans = { 0, 0 };
 	uint32_t type;
-	size_t len;
-	int r, ctl, chan = -1;
+	size_t len, nfd, i;
+	int r, fds[MSG_FDS_MAX];
 	pid_t pid;
 
 	(void)l;
 	(void)io;
 	(void)ev;
-	r = msg_recv(sp.chan, &type, &req, sizeof(req), &len, &ctl);
+	r = msg_recv_fds(sp.chan, &type, &req, sizeof(req), &len, fds,
+	    MSG_FDS_MAX, &nfd);
 	if (r == -1 && errno == EAGAIN)
 		return;
 	if (r <= 0) {
 		sp_closed();
 		return;
 	}
-	if (!req_ok(&req, type, len, ctl))
+	/* fds[0]: the control connection, fds[1]: the child's channel. */
+	if (!req_ok(&req, type, len, nfd))
 		ans.err = EINVAL;
-	else if ((pid = fork_role(&req, ctl, &chan)) == -1)
+	else if ((pid = fork_role(&req, fds[0], fds[1])) == -1)
 		ans.err = errno;
 	else {
 		ans.pid = pid;
 		sp.children++;
 	}
-	if (ctl != -1)
-		close(ctl);
+	/* Closing the channel's end tells the monitor of a failure too. */
+	for (i = 0; i < nfd; i++)
+		close(fds[i]);
 	/* The password and TLS state now live only in the child. */
 	explicit_bzero(&req, sizeof(req));
-	if (msg_send(sp.chan, MON_SPAWN_ANS, &ans, sizeof(ans), chan) == -1)
+	if (msg_send(sp.chan, MON_SPAWN_ANS, &ans, sizeof(ans), -1) == -1)
 		sp_closed();
-	if (chan != -1)
-		close(chan);
 }
 
 static void
@@ -195,12 +197,93 @@ spawner_main(int chan)
 
 /* ------------------------------------------------------------ monitor */
 
+/* One answer, in order: deliver its pid to whoever asked. */
+static int
+take_answer(int wait_ms)
+{
+	struct pollfd pfd = { mon.chan, POLLIN, 0 };
+	struct spawn_ans ans;
+	uint32_t type;
+	size_t len;
+	int r, fd;
+
+	/* The channel blocks (a send waits for a busy spawner): poll. */
+	do {
+		r = poll(&pfd, 1, wait_ms);
+	} while (r == -1 && errno == EINTR);
+	if (r == 0 && wait_ms == 0)
+		return 0;
+	if (r != 1)
+		return -1;
+	r = msg_recv(mon.chan, &type, &ans, sizeof(ans), &len, &fd);
+	if (fd != -1)
+		close(fd);
+	if (r != 1 || type != MON_SPAWN_ANS || len != sizeof(ans) ||
+	    mon.n == 0)
+		return -1;
+	{
+		unsigned i = mon.head;
+
+		mon.head = (mon.head + 1) % SPAWN_INFLIGHT;
+		mon.n--;
+		if (ans.pid <= 0)
+			return 1;	/* the child's channel is at EOF */
+		if (mon.fifo[i].who != NULL)
+			mon_spawned(mon.fifo[i].who, mon.fifo[i].kind,
+			    ans.pid);
+		else if (mon.fifo[i].kill)
+			(void)kill(ans.pid, SIGKILL);
+	}
+	return 1;
+}
+
+static void
+stop_spawner(void)
+{
+	if (mon.chan == -1)
+		return;
+	if (mon.loop != NULL)
+		ev_io_stop(mon.loop, &mon.io);
+	close(mon.chan);
+	mon.chan = -1;
+	/* Requests it never answered: their children, if any, go on. */
+	mon.n = 0;
+}
+
+/* The spawner died or hangs: kill it; the next request starts another. */
+static void
+lost_spawner(void)
+{
+	log_msg(LOG_ERR, "spawner %ld stopped answering; starting a new one",
+	    (long)mon.pid);
+	(void)kill(mon.pid, SIGKILL);
+	stop_spawner();
+}
+
+static void
+on_answer(struct ev_loop *l, struct ev_io *io, unsigned ev)
+{
+	int i, r = 0;
+
+	(void)l;
+	(void)io;
+	(void)ev;
+	/* Bounded: what is queued now. */
+	for (i = 0; i < 64 && mon.chan != -1; i++)
+		if ((r = take_answer(0)) != 1)
+			break;
+	if (r == -1)
+		lost_spawner();
+}
+
 int
-spawner_start(void)
+spawner_start(struct ev_loop *l)
 {
 	int ch[2], e;
 	pid_t pid;
 
+	/* The old spawner's answers first: they name live sessions. */
+	spawn_settle(NULL);
 	if (msg_socketpair(ch) == -1)
 		return -1;
 	if ((pid = fork()) == -1) {
@@ -224,74 +307,100 @@ spawner_start(void)
 	}
 	close(ch[1]);
 	/* The old spawner, if any, sees EOF and exits after its children. */
-	if (sp_chan != -1)
-		close(sp_chan);
-	sp_chan = ch[0];
-	sp_pid = pid;
+	stop_spawner();
+	mon.chan = ch[0];
+	mon.pid = pid;
+	mon.loop = l;
+	if (ev_io_start(l, &mon.io, mon.chan, EV_READ, on_answer, NULL) == -1) {
+		e = errno;
+		stop_spawner();
+		errno = e;
+		return -1;
+	}
 	return 0;
 }
 
-/* Ask the spawner.  -1 with errno; EPIPE: the spawner is gone or stuck. */
-static pid_t
-ask(struct spawn_req *req, int ctl, int *chan)
-{
-	struct pollfd pfd = { sp_chan, POLLIN, 0 };
-	struct spawn_ans ans;
-	uint32_t type;
-	size_t len;
-	int r, fd;
-
-	req->conn.tls_state = NULL;	/* a pointer means nothing there */
-	if (msg_send(sp_chan, MON_SPAWN, req, sizeof(*req), ctl) == -1) {
-		errno = EPIPE;
-		return -1;
-	}
-	/* The answer comes right after the fork: a bounded wait. */
-	do {
-		r = poll(&pfd, 1, SPAWN_ANSWER_MS);
-	} while (r == -1 && errno == EINTR);
-	if (r != 1 || msg_recv(sp_chan, &type, &ans, sizeof(ans), &len,
-	    &fd) != 1 || type != MON_SPAWN_ANS || len != sizeof(ans) ||
-	    (ans.pid > 0) != (fd != -1) || (ans.pid <= 0 && ans.err == 0)) {
-		if (r == 1 && fd != -1)
-			close(fd);
-		errno = EPIPE;
-		return -1;
-	}
-	if (ans.pid <= 0) {
-		errno = ans.err;
-		return -1;
-	}
-	*chan = fd;
-	return ans.pid;
-}
-
 pid_t
-spawn_child(struct spawn_req *req, int ctl, int *chan)
+spawn_child(struct spawn_req *req, int ctl, int *chan, void *who)
 {
+	int ch[2], fds[2], e;
 	pid_t pid = -1;
-	int e;
 
-	if (sp_chan != -1) {
-		pid = ask(req, ctl, chan);
-		if (pid == -1 && errno == EPIPE) {
-			/* Replace a spawner that died or hung, once. */
-			log_msg(LOG_ERR, "spawner %ld stopped answering; "
-			    "starting a new one", (long)sp_pid);
-			(void)kill(sp_pid, SIGKILL);
-			close(sp_chan);
-			sp_chan = -1;
-			if (spawner_start() == 0)
-				pid = ask(req, ctl, chan);
-			else
-				log_msg(LOG_ERR, "spawner: %s", strerror(errno));
-		}
+	if (msg_socketpair(ch) == -1) {
+		e = errno;
+		close(ctl);
+		errno = e;
+		return -1;
 	}
-	/* inetd mode, or no spawner could be started: fork here. */
-	if (sp_chan == -1)
-		pid = fork_role(req, ctl, chan);
+	if (mon.chan == -1 && mon.loop != NULL && spawner_start(mon.loop) == -1)
+		log_msg(LOG_ERR, "spawner: %s", strerror(errno));
+	if (mon.chan != -1) {
+		/* A full FIFO: wait for the oldest answer. */
+		if (mon.n == SPAWN_INFLIGHT && take_answer(SPAWN_ANSWER_MS) != 1)
+			lost_spawner();
+	}
+	if (mon.chan != -1) {
+		fds[0] = ctl;
+		fds[1] = ch[1];
+		req->conn.tls_state = NULL;	/* a pointer means nothing there */
+		if (msg_send_fds(mon.chan, MON_SPAWN, req, sizeof(*req), fds,
+		    2) == 0) {
+			unsigned i = (mon.head + mon.n) % SPAWN_INFLIGHT;
+
+			mon.fifo[i].who = who;
+			mon.fifo[i].kind = (int)req->kind;
+			mon.fifo[i].kill = 0;
+			mon.n++;
+			pid = 0;	/* known when the answer comes */
+		} else
+			lost_spawner();
+	}
+	/* inetd mode, or no spawner: fork here. */
+	if (pid == -1)
+		pid = fork_role(req, ctl, ch[1]);
 	e = errno;
 	close(ctl);
-	errno = e;
+	close(ch[1]);
+	if (pid == -1) {
+		close(ch[0]);
+		errno = e;
+		return -1;
+	}
+	*chan = ch[0];
 	return pid;
+}
+
+void
+spawn_forget(void *who, int kind, int killit)
+{
+	unsigned k, i;
+
+	for (k = 0; k < mon.n; k++) {
+		i = (mon.head + k) % SPAWN_INFLIGHT;
+		if (mon.fifo[i].who == who &&
+		    (kind == 0 || mon.fifo[i].kind == kind)) {
+			mon.fifo[i].who = NULL;
+			mon.fifo[i].kill = killit;
+		}
+	}
+}
+
+void
+spawn_settle(void *who)
+{
+	unsigned k;
+
+	for (;;) {
+		int waiting = 0;
+
+		for (k = 0; k < mon.n && !waiting; k++)
+			waiting = who == NULL || mon.fifo[(mon.head + k) %
+			    SPAWN_INFLIGHT].who == who;
+		if (!waiting || mon.chan == -1)
+			return;
+		if (take_answer(SPAWN_ANSWER_MS) != 1) {
+			lost_spawner();
+			return;
+		}
+	}
 }

@@ -14,6 +14,8 @@
 #include "ipc/mon_proto.h"
 #include "monitor.h"
 
+struct ev_loop;
+
 enum spawn_kind {
 	SPAWN_PREAUTH = 1,	/* preauth_main(rein ? &u.rein : NULL) */
 	SPAWN_LOGIN		/* login_main(&u.login) */
@@ -40,17 +42,30 @@ struct spawn_ans {
 };
 
 /*
- * Listener: fork the spawner (again after SIGHUP, so that the new one
- * has the reloaded configuration; the old one exits once its children
- * have).  0, or -1 with errno: the monitor then forks by itself.
+ * Listener: fork the spawner and watch its answers in l (again after
+ * SIGHUP, so that the new one has the reloaded configuration; the old one
+ * exits once its children have).  0, or -1 with errno: the monitor then
+ * forks by itself.
  */
-int	 spawner_start(void);
+int	 spawner_start(struct ev_loop *l);
 
 /*
  * Monitor: start the role req describes on the control connection ctl
- * (always consumed).  Returns the child's pid and its channel in *chan,
- * or -1.  Without a spawner (inetd) the monitor forks the child itself.
+ * (always consumed); *chan gets the monitor's end of the child's channel.
+ * Returns the pid, or 0 when the spawner forks it (mon_spawned() gets the
+ * pid later; a failed fork shows as EOF on *chan), or -1 with errno.
+ * Without a spawner (inetd) the monitor forks the child itself.
  */
-pid_t	 spawn_child(struct spawn_req *req, int ctl, int *chan);
+pid_t	 spawn_child(struct spawn_req *req, int ctl, int *chan, void *who);
+
+/* who's pid for kind (SPAWN_*), from the spawner's answer (monitor.c). */
+void	 mon_spawned(void *who, int kind, pid_t pid);
+
+/* who is gone: drop its pending answers of kind (0: all); kill: SIGKILL
+ * the children they name. */
+void	 spawn_forget(void *who, int kind, int kill);
+
+/* Wait (bounded) for who's pending answers; NULL: for all of them. */
+void	 spawn_settle(void *who);
 
 #endif

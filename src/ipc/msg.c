@@ -22,15 +22,26 @@ msg_socketpair(int fds[2])
 int
 msg_send(int sock, uint32_t type, const void *body, size_t len, int fd)
 {
+	return msg_send_fds(sock, type, body, len, &fd, fd >= 0 ? 1 : 0);
+}
+
+int
+msg_send_fds(int sock, uint32_t type, const void *body, size_t len,
+    const int *fds, size_t nfd)
+{
 	struct mon_hdr h;
 	struct iovec iov[2];
 	struct msghdr m;
 	union {
 		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
+		char		buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
 	} cm;
 	ssize_t n;
 
+	if (nfd > MSG_FDS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (len > MSG_MAX - sizeof(h)) {
 		errno = EMSGSIZE;
 		return -1;
@@ -44,17 +55,17 @@ msg_send(int sock, uint32_t type, const void *body, size_t len, int fd)
 	memset(&m, 0, sizeof(m));
 	m.msg_iov = iov;
 	m.msg_iovlen = 2;
-	if (fd >= 0) {
+	if (nfd > 0) {
 		struct cmsghdr *c;
 
 		memset(&cm, 0, sizeof(cm));
 		m.msg_control = cm.buf;
-		m.msg_controllen = sizeof(cm.buf);
+		m.msg_controllen = CMSG_SPACE(sizeof(int) * nfd);
 		c = CMSG_FIRSTHDR(&m);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nfd);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfd);
 	}
 	do {
 		n = sendmsg(sock, &m, MSG_NOSIGNAL);
@@ -72,17 +83,29 @@ int
 msg_recv(int sock, uint32_t *type, void *body, size_t bodysize, size_t *len,
     int *fd)
 {
+	size_t nfd;
+
+	return msg_recv_fds(sock, type, body, bodysize, len, fd, 1, &nfd);
+}
+
+int
+msg_recv_fds(int sock, uint32_t *type, void *body, size_t bodysize,
+    size_t *len, int *fds, size_t maxfd, size_t *nfd)
+{
 	struct mon_hdr h;
 	struct iovec iov[2];
 	struct msghdr m;
 	struct cmsghdr *c;
 	union {
 		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int) * 4)];
+		char		buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX * 2)];
 	} cm;
 	ssize_t n;
+	size_t k;
 
-	*fd = -1;
+	*nfd = 0;
+	for (k = 0; k < maxfd; k++)
+		fds[k] = -1;
 	iov[0].iov_base = &h;
 	iov[0].iov_len = sizeof(h);
 	iov[1].iov_base = body;
@@ -99,28 +122,30 @@ msg_recv(int sock, uint32_t *type, void *body, size_t bodysize, size_t *len,
 		return -1;
 	if (n == 0)
 		return 0;
-	/* Close every descriptor received; keep one only if well-formed. */
+	/* Keep the first maxfd descriptors of the first set; close others. */
 	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
-		size_t i, nfd;
+		size_t i, got_n;
 
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
-		nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < nfd; i++) {
+		got_n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < got_n; i++) {
 			int got;
 
 			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*fd == -1 && i == 0)
-				*fd = got;
+			if (c == CMSG_FIRSTHDR(&m) && i < maxfd)
+				fds[(*nfd)++] = got;
 			else
 				close(got);
 		}
 	}
 	if ((m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
 	    (size_t)n < sizeof(h) || h.len != (size_t)n - sizeof(h)) {
-		if (*fd != -1)
-			close(*fd);
-		*fd = -1;
+		for (k = 0; k < *nfd; k++)
+			close(fds[k]);
+		*nfd = 0;
+		for (k = 0; k < maxfd; k++)
+			fds[k] = -1;
 		errno = EBADMSG;
 		return -1;
 	}

@@ -12,8 +12,12 @@
 
 int	 msg_socketpair(int fds[2]);
 
+#define MSG_FDS_MAX	2	/* descriptors in one message */
+
 /* Send type + body (+ fd if fd >= 0).  0, or -1 with errno. */
 int	 msg_send(int sock, uint32_t type, const void *body, size_t len, int fd);
+int	 msg_send_fds(int sock, uint32_t type, const void *body, size_t len,
+	    const int *fds, size_t nfd);
 
 /*
  * Receive one message into body[bodysize].  *type and *len describe it;
@@ -23,6 +27,9 @@ int	 msg_send(int sock, uint32_t type, const void *body, size_t len, int fd);
  */
 int	 msg_recv(int sock, uint32_t *type, void *body, size_t bodysize,
 	    size_t *len, int *fd);
+/* The same with up to maxfd descriptors: fds[0..*nfd), the rest -1. */
+int	 msg_recv_fds(int sock, uint32_t *type, void *body, size_t bodysize,
+	    size_t *len, int *fds, size_t maxfd, size_t *nfd);
 
 /* Is this NUL-terminated within n bytes? */
 int	 msg_str_ok(const char *s, size_t n);
