@@ -57,9 +57,13 @@ static struct {
 	unsigned	 head, n;
 } mon = { .chan = -1 };
 
-/* The child: arrange the descriptors and become the role. */
+/*
+ * The child: arrange the descriptors and become the role.  trim: the size
+ * of the page-aligned block req starts, to give back once it is spent
+ * (0: req shares its pages).
+ */
 static void __attribute__((noreturn))
-become(struct spawn_req *req, int ctl, int chan)
+become(struct spawn_req *req, int ctl, int chan, size_t trim)
 {
 	/* Move the two descriptors we keep above 3 first. */
 	if ((ctl = fcntl(ctl, F_DUPFD_CLOEXEC, 10)) == -1 ||
@@ -74,6 +78,8 @@ become(struct spawn_req *req, int ctl, int chan)
 	 */
 	req->conn.tls_state = req->tls.len > 0 ? req->tls.state : NULL;
 	req->conn.tls_len = req->tls.len;
+	if (trim > 0)
+		plat_trim_later(req, trim);
 	if (req->kind == SPAWN_LOGIN)
 		login_main(&req->u.login, &req->conn);
 	preauth_main(req->rein ? &req->u.rein : NULL, &req->conn);
@@ -81,12 +87,12 @@ become(struct spawn_req *req, int ctl, int chan)
 
 /* Fork the role on ctl with chan as its monitor channel. */
 static pid_t
-fork_role(struct spawn_req *req, int ctl, int chan)
+fork_role(struct spawn_req *req, int ctl, int chan, size_t trim)
 {
 	pid_t pid;
 
 	if ((pid = fork()) == 0)
-		become(req, ctl, chan);
+		become(req, ctl, chan, trim);
 	return pid;
 }
 
@@ -99,6 +105,17 @@ static struct {
 	unsigned	 children;
 	int		 closed;	/* no more requests: wait, then exit */
 } sp;
+
+/*
+ * The request being served.  A child keeps using its copy after the fork,
+ * so it has whole pages of its own, which the session gives back once
+ * it has started (plat_trim_later).
+ */
+static union {
+	struct spawn_req	r;
+	uint8_t			pages[(sizeof(struct spawn_req) + 4095) &
+				    ~(size_t)4095];
+} sp_req __attribute__((aligned(4096)));
 
 static int
 req_ok(const struct spawn_req *r, uint32_t type, size_t len, size_t nfd)
@@ -130,8 +147,7 @@ sp_closed(void)
 static void
 sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 {
-	/* Static: a child keeps using its copy after the fork. */
-	static struct spawn_req req;
+	struct spawn_req *req = &sp_req.r;
 	struct spawn_ans ans = { 0, 0 };
 	uint32_t type;
 	size_t len, nfd, i;
@@ -141,7 +157,7 @@ sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	(void)l;
 	(void)io;
 	(void)ev;
-	r = msg_recv_fds(sp.chan, &type, &req, sizeof(req), &len, fds,
+	r = msg_recv_fds(sp.chan, &type, req, sizeof(*req), &len, fds,
 	    MSG_FDS_MAX, &nfd);
 	if (r == -1 && errno == EAGAIN)
 		return;
@@ -150,9 +166,9 @@ sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		return;
 	}
 	/* fds[0]: the control connection, fds[1]: the child's channel. */
-	if (!req_ok(&req, type, len, nfd))
+	if (!req_ok(req, type, len, nfd))
 		ans.err = EINVAL;
-	else if ((pid = fork_role(&req, fds[0], fds[1])) == -1)
+	else if ((pid = fork_role(req, fds[0], fds[1], sizeof(sp_req))) == -1)
 		ans.err = errno;
 	else {
 		ans.pid = pid;
@@ -162,7 +178,7 @@ sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	for (i = 0; i < nfd; i++)
 		close(fds[i]);
 	/* The password and TLS state now live only in the child. */
-	explicit_bzero(&req, sizeof(req));
+	explicit_bzero(req, sizeof(*req));
 	if (msg_send(sp.chan, MON_SPAWN_ANS, &ans, sizeof(ans), -1) == -1)
 		sp_closed();
 }
@@ -357,7 +373,7 @@ spawn_child(struct spawn_req *req, int ctl, int *chan, void *who)
 	}
 	/* inetd mode, or no spawner: fork here. */
 	if (pid == -1)
-		pid = fork_role(req, ctl, ch[1]);
+		pid = fork_role(req, ctl, ch[1], 0);
 	e = errno;
 	close(ctl);
 	close(ch[1]);

@@ -28,11 +28,12 @@ static log_relay_fn	*log_relay;
 
 /*
  * Lines waiting for a full syslog socket: records of a 2-byte length and
- * the bytes, oldest first.  Untouched, this costs nothing in the
- * processes that never queue.
+ * the bytes, oldest first.  Allocated the first time a line must wait:
+ * most processes never queue, and a 1 MiB array in .bss would widen every
+ * process's mapping over one more page-table page.
  */
 #define LOG_QUEUE_BYTES	(1024 * 1024)
-static uint8_t		 log_queue[LOG_QUEUE_BYTES];
+static uint8_t		*log_queue;
 static size_t		 log_queue_len;		/* bytes in use */
 static unsigned long	 log_dropped;
 
@@ -166,7 +167,10 @@ log_send(const uint8_t *p, size_t n)
 static void
 log_enqueue(const uint8_t *p, size_t n)
 {
-	if (n > 0xffff || LOG_QUEUE_BYTES - log_queue_len < n + 2) {
+	if (log_queue == NULL)
+		log_queue = malloc(LOG_QUEUE_BYTES);
+	if (log_queue == NULL || n > 0xffff ||
+	    LOG_QUEUE_BYTES - log_queue_len < n + 2) {
 		log_dropped++;
 		return;
 	}

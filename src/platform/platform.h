@@ -46,6 +46,11 @@ void	 plat_raise_nofile(void);
  * session then holds only what it uses.
  */
 void	 plat_trim_memory(void);
+/*
+ * Also give back, at the next plat_trim_memory(), the pages wholly inside
+ * [p, p + len): memory whose contents are dead by then (a spent request).
+ */
+void	 plat_trim_later(void *p, size_t len);
 /* Close every descriptor >= lowfd. */
 void	 plat_closefrom(int lowfd);
 /* wtmp/utmpx login and logout records; line is "ftpd<pid>". */

@@ -130,6 +130,19 @@ plat_raise_nofile(void)
 	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+static struct {
+	uintptr_t	start, end;		/* whole pages */
+} trim_region;
+
+void
+plat_trim_later(void *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	trim_region.start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	trim_region.end = ((uintptr_t)p + len) & ~(page - 1);
+}
+
 void
 plat_trim_memory(void)
 {
@@ -137,6 +150,10 @@ plat_trim_memory(void)
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), top;
 
 	(void)malloc_trim(0);
+	if (trim_region.end > trim_region.start)
+		(void)madvise((void *)trim_region.start,
+		    trim_region.end - trim_region.start, MADV_DONTNEED);
+	trim_region.start = trim_region.end = 0;
 	/*
 	 * Below our frame (and a page of margin) nothing is live.  One call
 	 * for 1 MiB: the stack's lowest pages, then the kernel's guard gap
