@@ -22,7 +22,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 $(WARN) -D_GNU_SOURCE -Isrc -Isrc/lib \
 	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LDLIBS	+= -lpam -lcrypt -lbsd -lssl -lcrypto
+LDLIBS	+= -lssl -lcrypto
 
 ifeq ($(BUILD),asan)
 CFLAGS	:= $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 \

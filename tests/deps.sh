@@ -4,7 +4,7 @@
 # what is missing and stops.
 set -e
 what=${1:-build}
-build_pkgs="gcc make libc6-dev libpam0g-dev libcrypt-dev libbsd-dev libssl-dev"
+build_pkgs="gcc make libc6-dev libpam0g-dev libcrypt-dev libssl-dev"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev python3 python3-pytest curl lftp wget tnftp mandoc procps passwd iproute2 openssl"
 case $what in
 build) pkgs=$build_pkgs ;;

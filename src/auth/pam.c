@@ -9,6 +9,18 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "auth/dynlib.h"
+
+/* libpam, opened per check (dynlib.h). */
+static struct {
+	int	(*start)(const char *, const char *, const struct pam_conv *,
+		    pam_handle_t **);
+	int	(*set_item)(pam_handle_t *, int, const void *);
+	int	(*authenticate)(pam_handle_t *, int);
+	int	(*acct_mgmt)(pam_handle_t *, int);
+	int	(*setcred)(pam_handle_t *, int);
+	int	(*end)(pam_handle_t *, int);
+} pam;
 
 /*
  * The monitor applies its own growing delay to failed logins; PAM's
@@ -69,22 +81,36 @@ enum auth_res
 auth_pam(const char *service, const char *user, const char *pass,
     const char *rhost)
 {
+	const struct dynsym syms[] = {
+		{ "pam_start", &pam.start },
+		{ "pam_set_item", &pam.set_item },
+		{ "pam_authenticate", &pam.authenticate },
+		{ "pam_acct_mgmt", &pam.acct_mgmt },
+		{ "pam_setcred", &pam.setcred },
+		{ "pam_end", &pam.end },
+	};
 	struct conv_data cd = { pass };
 	struct pam_conv pc = { conv, &cd };
 	pam_handle_t *ph = NULL;
 	enum auth_res res;
+	void *lib;
 	int r;
 
-	if ((r = pam_start(service, user, &pc, &ph)) != PAM_SUCCESS)
+	if ((lib = dynlib_open(FTPD_LIBPAM, syms,
+	    sizeof(syms) / sizeof(syms[0]))) == NULL)
 		return AUTH_SYSERR;
-	(void)pam_set_item(ph, PAM_RHOST, rhost);
-	(void)pam_set_item(ph, PAM_TTY, "ftp");
-	(void)pam_set_item(ph, PAM_FAIL_DELAY, (const void *)no_fail_delay);
-	r = pam_authenticate(ph, PAM_SILENT);
+	if ((r = pam.start(service, user, &pc, &ph)) != PAM_SUCCESS) {
+		dynlib_close(lib);
+		return AUTH_SYSERR;
+	}
+	(void)pam.set_item(ph, PAM_RHOST, rhost);
+	(void)pam.set_item(ph, PAM_TTY, "ftp");
+	(void)pam.set_item(ph, PAM_FAIL_DELAY, (const void *)no_fail_delay);
+	r = pam.authenticate(ph, PAM_SILENT);
 	if (r == PAM_SUCCESS)
-		r = pam_acct_mgmt(ph, PAM_SILENT);
+		r = pam.acct_mgmt(ph, PAM_SILENT);
 	if (r == PAM_SUCCESS)
-		r = pam_setcred(ph, PAM_ESTABLISH_CRED | PAM_SILENT);
+		r = pam.setcred(ph, PAM_ESTABLISH_CRED | PAM_SILENT);
 	switch (r) {
 	case PAM_SUCCESS:
 		res = AUTH_OK;
@@ -99,6 +125,7 @@ auth_pam(const char *service, const char *user, const char *pass,
 		res = AUTH_FAIL;
 		break;
 	}
-	(void)pam_end(ph, r);
+	(void)pam.end(ph, r);
+	dynlib_close(lib);
 	return res;
 }

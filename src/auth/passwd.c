@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "auth/dynlib.h"
 #include "file.h"
 #include "str.h"
 
@@ -34,6 +35,24 @@ same(const char *a, const char *b)
 	return d == 0;
 }
 
+/* libcrypt, opened per check (dynlib.h). */
+static struct {
+	char	*(*crypt_r)(const char *, const char *, struct crypt_data *);
+	char	*(*gensalt_rn)(const char *, unsigned long, const char *, int,
+		    char *, int);
+} lc;
+
+static void *
+libcrypt_open(void)
+{
+	const struct dynsym syms[] = {
+		{ "crypt_r", &lc.crypt_r },
+		{ "crypt_gensalt_rn", &lc.gensalt_rn },
+	};
+
+	return dynlib_open(FTPD_LIBCRYPT, syms, sizeof(syms) / sizeof(syms[0]));
+}
+
 enum auth_res
 auth_crypt(const char *user, const char *pass)
 {
@@ -42,6 +61,7 @@ auth_crypt(const char *user, const char *pass)
 	struct spwd *sp;
 	const char *hash, *out;
 	enum auth_res r = AUTH_FAIL;
+	void *lib;
 
 	if ((pw = getpwnam(user)) == NULL)
 		return AUTH_FAIL;
@@ -57,13 +77,19 @@ auth_crypt(const char *user, const char *pass)
 	if (hash == NULL || hash[0] == '\0' || hash[0] == '!' ||
 	    hash[0] == '*')
 		return AUTH_FAIL;
-	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+	/* No libcrypt: nobody passes (fail closed). */
+	if ((lib = libcrypt_open()) == NULL)
+		return AUTH_FAIL;
+	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
+		dynlib_close(lib);
 		return AUTH_SYSERR;
-	out = crypt_r(pass, hash, cd);
+	}
+	out = lc.crypt_r(pass, hash, cd);
 	if (out != NULL && out[0] != '*' && same(out, hash))
 		r = AUTH_OK;
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
+	dynlib_close(lib);
 	return r;
 }
 
@@ -72,14 +98,18 @@ auth_dummy(const char *pass)
 {
 	struct crypt_data *cd;
 	char salt[64];
+	void *lib;
 
 	/* The system's preferred method, so the cost matches real users. */
-	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+	if ((lib = libcrypt_open()) == NULL)
 		return;
-	if (crypt_gensalt_rn(NULL, 0, NULL, 0, salt, sizeof(salt)) != NULL)
-		(void)crypt_r(pass, salt, cd);
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
+	if ((cd = calloc(1, sizeof(*cd))) != NULL) {
+		if (lc.gensalt_rn(NULL, 0, NULL, 0, salt, sizeof(salt)) != NULL)
+			(void)lc.crypt_r(pass, salt, cd);
+		explicit_bzero(cd, sizeof(*cd));
+		free(cd);
+	}
+	dynlib_close(lib);
 }
 
 int

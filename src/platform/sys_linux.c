@@ -1,6 +1,6 @@
 /*
- * sys_linux.c: platform.h on Linux (prctl, sendfile(2), libbsd's
- * setproctitle).
+ * sys_linux.c: platform.h on Linux (prctl, sendfile(2), process titles
+ * written over argv).
  */
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -10,7 +10,6 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 
-#include <bsd/unistd.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
@@ -92,24 +91,76 @@ plat_cork(int sock, int on)
 	(void)setsockopt(sock, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
 }
 
+/*
+ * /proc/PID/cmdline (what ps shows) is the memory of the argv strings,
+ * so a title is written over them, and over the environment strings that
+ * follow them, which are moved to the heap first.  argv[] and environ
+ * then point at copies: getopt and getenv keep working.
+ */
+static struct {
+	char	*base;		/* the original argv[0] */
+	size_t	 size;		/* bytes from there that may be rewritten */
+	char	 prog[32];
+} pt;
+
 void
 plat_proctitle_init(int argc, char **argv)
 {
 	extern char **environ;
+	char *base, *end, **env;
+	const char *slash;
+	size_t i, n;
 
-	setproctitle_init(argc, argv, environ);
+	if (argc < 1 || argv == NULL || argv[0] == NULL)
+		return;
+	base = argv[0];
+	slash = strrchr(base, '/');
+	(void)snprintf(pt.prog, sizeof(pt.prog), "%s",
+	    slash != NULL ? slash + 1 : base);
+	end = base + strlen(base) + 1;
+	for (i = 1; i < (size_t)argc && argv[i] != NULL; i++)
+		if (argv[i] == end)
+			end = argv[i] + strlen(argv[i]) + 1;
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	for (i = 0; i < n; i++)
+		if (environ[i] == end)
+			end = environ[i] + strlen(environ[i]) + 1;
+	/* Copies first; on any failure titles are simply not shown. */
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if ((env[i] = strdup(environ[i])) == NULL)
+			return;
+	for (i = 0; i < (size_t)argc && argv[i] != NULL; i++)
+		if ((argv[i] = strdup(argv[i])) == NULL)
+			return;
+	environ = env;
+	pt.base = base;
+	pt.size = (size_t)(end - base);
 }
 
 void
 plat_proctitle(const char *fmt, ...)
 {
 	char title[256];
+	size_t len;
+	int n;
 	va_list ap;
 
+	if (pt.base == NULL || pt.size < 2)
+		return;
+	n = snprintf(title, sizeof(title), "%s: ", pt.prog);
+	if (n < 0 || (size_t)n >= sizeof(title))
+		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(title, sizeof(title), fmt, ap);
+	(void)vsnprintf(title + n, sizeof(title) - (size_t)n, fmt, ap);
 	va_end(ap);
-	setproctitle("%s", title);
+	len = strlen(title);
+	if (len > pt.size - 1)
+		len = pt.size - 1;
+	memcpy(pt.base, title, len);
+	memset(pt.base + len, '\0', pt.size - len);
 }
 
 void

@@ -216,3 +216,27 @@ def test_inetd_prelogin_and_session(inetd, world):
     pid = holder(world.anon.uid)
     assert pid
     _check_session(pid, world.anon.uid, world.anon.gid, world.anon_root)
+
+
+def _maps(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return f.read()
+
+
+def test_pam_is_mapped_only_while_a_password_is_checked(server, world,
+                                                        make_user):
+    # libpam (and libaudit, libcap-ng it pulls in) is opened by the login
+    # process and closed before it becomes the session: no other process
+    # maps it, so every fork copies fewer mappings.
+    user = make_user()
+    ftp = server.login(user)
+    anon = server.anon()
+    sess = server.session_pid(ftp, _uid_is(user.uid))
+    guest = server.session_pid(anon, _uid_is(world.anon.uid))
+    spawner = _spawner(server)
+    assert sess and guest and spawner
+    for pid in (server.pid, spawner, sess, guest):
+        maps = _maps(pid)
+        assert "libpam.so" not in maps, (pid, cmdline_of(pid))
+        assert "libaudit.so" not in maps, (pid, cmdline_of(pid))
+    assert ftp.sendcmd("NOOP").startswith("200")
