@@ -29,6 +29,9 @@ CFLAGS	:= $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 \
 	   -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 LDFLAGS	+= -fsanitize=address,undefined
+# ASan intercepts crypt_r and looks the real one up once, at start-up: the
+# login process's dlopen of libcrypt (for pam_unix too) comes too late.
+LDLIBS	+= -Wl,--push-state,--no-as-needed -lcrypt -Wl,--pop-state
 endif
 
 include mk/$(OS).mk
