@@ -23,6 +23,9 @@
  *            like `big` receives: the most a single RETR can reach.
  *   crypt    crypt(3) of -w against -u's shadow hash in -j threads for -d
  *            seconds: the cost of the password check alone.
+ *   pam      pam_start, pam_authenticate, pam_acct_mgmt, pam_end for -u/-w
+ *            with PAM service -S, in -j threads for -d seconds: the most
+ *            logins per second any server using that PAM stack can do.
  *   sink     open -c loopback TCP connection pairs inside this process and
  *            report the kernel memory (SUnreclaim+KernelStack+PageTables)
  *            each pair costs: the baseline to subtract from `hold`.
@@ -87,14 +90,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <security/pam_appl.h>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 enum mode { M_LOGIN, M_RETR, M_LIST, M_BIG, M_STOR, M_HOLD, M_CEIL,
-	M_CRYPT, M_SINK, M_TREE, M_REAPER };
+	M_CRYPT, M_SINK, M_TREE, M_REAPER, M_PAM };
 static const char *const mode_names[] = { "login", "retr", "list", "big",
-	"stor", "hold", "ceiling", "crypt", "sink", "tree", "reaper" };
+	"stor", "hold", "ceiling", "crypt", "sink", "tree", "reaper", "pam" };
 
 enum rmethod { R_TRUNC, R_SPLICE, R_READ };
 static const char *const rmethod_names[] = { "trunc", "splice", "read" };
@@ -128,6 +133,7 @@ struct opts {
 	int tls12;		/* -V 1.2: TLS 1.2 only */
 	const char *certfile;	/* -C: ceiling -e: the sender's chain */
 	const char *keyfile;	/* -K: ceiling -e: the sender's key */
+	const char *service;	/* -S: pam: the PAM service */
 };
 static struct opts O = {
 	.mode = M_LOGIN, .host = "127.0.0.1", .port = 21, .user = "anonymous",
@@ -135,6 +141,7 @@ static struct opts O = {
 	.inflight = 64, .duration = 0, .timeout = 10, .hardlimit = 0,
 	.count = 0, .path = NULL, .oname = "bench-upload.bin", .file = NULL,
 	.expect = -1, .rmethod = R_TRUNC, .srvpid = 0, .label = "",
+	.service = "login",
 };
 
 static SSL_CTX *g_ctx;		/* -e: the client context, shared */
@@ -1938,6 +1945,90 @@ run_crypt(void)
 	    ops ? secs * 1000.0 * O.threads / (double)ops : 0, bad);
 }
 
+/* PAM: the one password prompt gets -w, as a server's conversation does. */
+static int
+pam_conv_fn(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *appdata)
+{
+	struct pam_response *r;
+	int i;
+
+	(void)appdata;
+	if (n <= 0 || (r = calloc((size_t)n, sizeof(*r))) == NULL)
+		return PAM_CONV_ERR;
+	for (i = 0; i < n; i++)
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF &&
+		    (r[i].resp = strdup(O.pass)) == NULL)
+			return PAM_BUF_ERR;
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static void
+pam_no_delay(int retval, unsigned usec, void *appdata)
+{
+	(void)retval;
+	(void)usec;
+	(void)appdata;
+}
+
+static void *
+pam_thr(void *arg)
+{
+	struct crypt_arg *a = arg;
+	struct pam_conv pc = { pam_conv_fn, NULL };
+
+	while (!atomic_load(&g_stop)) {
+		pam_handle_t *ph = NULL;
+		int r = pam_start(O.service, O.user, &pc, &ph);
+
+		if (r == PAM_SUCCESS) {
+			(void)pam_set_item(ph, PAM_FAIL_DELAY,
+			    (const void *)pam_no_delay);
+			r = pam_authenticate(ph, PAM_SILENT);
+			if (r == PAM_SUCCESS)
+				r = pam_acct_mgmt(ph, PAM_SILENT);
+			(void)pam_end(ph, r);
+		}
+		if (r != PAM_SUCCESS)
+			a->bad++;
+		a->ops++;
+	}
+	return NULL;
+}
+
+static void
+run_pam(void)
+{
+	struct crypt_arg *a;
+	pthread_t *tid;
+	uint64_t start, ops = 0, bad = 0;
+	double secs;
+	int i;
+
+	a = calloc((size_t)O.threads, sizeof(*a));
+	tid = calloc((size_t)O.threads, sizeof(*tid));
+	if (a == NULL || tid == NULL)
+		die("out of memory");
+	start = now_ns();
+	for (i = 0; i < O.threads; i++)
+		if (pthread_create(&tid[i], NULL, pam_thr, &a[i]) != 0)
+			die("pthread_create");
+	(void)wait_or_stop(start + (uint64_t)((O.duration > 0 ? O.duration
+	    : 2) * 1e9));
+	atomic_store(&g_stop, 1);
+	for (i = 0; i < O.threads; i++) {
+		pthread_join(tid[i], NULL);
+		ops += a[i].ops;
+		bad += a[i].bad;
+	}
+	secs = (double)(now_ns() - start) / 1e9;
+	printf("loadgen mode=pam label=%s threads=%d service=%s ops=%" PRIu64
+	    " secs=%.3f ops_s=%.1f ms_per_op=%.3f errors=%" PRIu64 "\n",
+	    O.label, O.threads, O.service, ops, secs, (double)ops / secs,
+	    ops ? secs * 1000.0 * O.threads / (double)ops : 0, bad);
+}
+
 static void
 run_sink(void)
 {
@@ -2068,7 +2159,7 @@ static void
 usage(void)
 {
 	fputs("usage: loadgen -m login|retr|list|big|stor|hold|ceiling|crypt|"
-	    "sink|tree\n"
+	    "pam|sink|tree\n"
 	    "  [-h host] [-p port] [-u user] [-w password] [-c clients]\n"
 	    "  [-j threads] [-i max-logins-in-flight-per-thread] [-d secs]\n"
 	    "  [-n ops-per-client] [-t step-timeout] [-T hard-limit]\n"
@@ -2081,6 +2172,7 @@ usage(void)
 	    "      server's certificate (for the -h address) against ca-file,\n"
 	    "      without it nothing is verified; -Y sets the TLS 1.3\n"
 	    "      ciphersuites offered, -V 1.2 caps the version at TLS 1.2\n"
+	    "  pam -S service: the PAM service (default login)\n"
 	    "  ceiling -e -C chain [-K key]: the sender is a user-space TLS\n"
 	    "      server (pread + SSL_write) with that certificate\n"
 	    "       loadgen -m reaper -- daemon [args...]\n", stderr);
@@ -2096,7 +2188,7 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
-	while ((ch = getopt(argc, argv, "m:h:p:u:w:c:j:i:d:n:t:T:f:o:F:s:r:k:l:eA:NY:V:C:K:"))
+	while ((ch = getopt(argc, argv, "m:h:p:u:w:c:j:i:d:n:t:T:f:o:F:s:r:k:l:eA:NY:V:C:K:S:"))
 	    != -1) {
 		switch (ch) {
 		case 'm':
@@ -2111,6 +2203,7 @@ main(int argc, char **argv)
 		case 'h': O.host = optarg; break;
 		case 'p': O.port = atoi(optarg); break;
 		case 'u': O.user = optarg; break;
+		case 'S': O.service = optarg; break;
 		case 'w': O.pass = optarg; break;
 		case 'c': O.clients = atoi(optarg); break;
 		case 'j': O.threads = atoi(optarg); break;
@@ -2192,6 +2285,9 @@ main(int argc, char **argv)
 		return 0;
 	case M_CRYPT:
 		run_crypt();
+		return 0;
+	case M_PAM:
+		run_pam();
 		return 0;
 	case M_SINK:
 		run_sink();

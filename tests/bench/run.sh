@@ -35,6 +35,7 @@ T0=$(date +%s)
 STAMP=$(date +%Y%m%d-%H%M%S)
 RES=$B/results-$STAMP.txt
 LG=$B/loadgen
+FLOOR=$B/floor
 
 # Sizes: full (make bench) and quick (make bench-quick).
 if [ $QUICK = 1 ]; then
@@ -55,6 +56,8 @@ BIG=$B/root/big-${BIG_MB}M.bin
 # beyond half its passive range, and W5 holds 1,000 sessions.
 PASV_N=2000
 declare -A PORT=([ftpd]=2200 [vsftpd]=2201 [pure-ftpd]=2202 [proftpd]=2203)
+# W3's floor servers (tests/bench/floor.c): one and two forks per login.
+FLOOR_PORT1=2208; FLOOR_PORT2=2209
 declare -A PASV=([ftpd]=40000 [vsftpd]=42000 [pure-ftpd]=44000 [proftpd]=46000)
 # W8 (FTPS): a second instance of each server that has one, with TLS on
 # (the plain workloads keep running against servers without it), key
@@ -89,6 +92,7 @@ mkdir -p "$B"/run "$B"/log "$B"/conf "$B"/peers "$B"/pkg
 # ------------------------------------------------------------ cleanup
 
 SAVED_SYSCTL=()
+FLOOR_PID=()
 CREATED=()		# things to undo: user:NAME, file:PATH, mount-dir:PATH
 HOLD_PID=
 
@@ -122,6 +126,9 @@ cleanup() {
 	for s in "${!PID[@]}"; do
 		stop_tree "${PID[$s]}"
 	done
+	for x in "${FLOOR_PID[@]}"; do
+		kill -KILL "$x" 2>/dev/null
+	done
 	for x in "${SAVED_SYSCTL[@]}"; do
 		sysctl -q -w "$x" >/dev/null 2>&1
 	done
@@ -153,7 +160,7 @@ set_sysctl() {		# key value: set, remembering the old value
 log "installing what the benchmark needs (apt-get)"
 export DEBIAN_FRONTEND=noninteractive
 need=
-for p in gcc libc6-dev libcrypt-dev libssl-dev openssl vsftpd procps passwd \
+for p in gcc libc6-dev libcrypt-dev libpam0g-dev libssl-dev openssl vsftpd procps passwd \
     util-linux; do
 	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case $s in *" installed") ;; *) need="$need $p" ;; esac
@@ -211,7 +218,9 @@ done
 
 log "building loadgen"
 cc -O2 -Wall -Wextra -Werror -o "$LG" "$top/tests/bench/loadgen.c" \
-    -lpthread -lcrypt -lssl -lcrypto || die "loadgen does not build"
+    -lpthread -lcrypt -lpam -lssl -lcrypto || die "loadgen does not build"
+cc -O2 -Wall -Wextra -Werror -o "$FLOOR" "$top/tests/bench/floor.c" ||
+    die "floor does not build"
 
 # ------------------------------------------------------------ system
 
@@ -467,6 +476,18 @@ for s in $SERVERS $TLS_KEYS; do
 	fi
 done
 
+# W3's floor: what a fork-per-login server that does nothing else reaches
+# on this machine, with one process per login and with two (privilege
+# separated, as ftpd, vsftpd and pure-ftpd are).
+NOBODY_UID=$(id -u nobody)
+for m in 1 2; do
+	fp=FLOOR_PORT$m
+	"$FLOOR" -p "${!fp}" -e "$B/empty" -r "$B/root" -n "$NOBODY_UID" \
+	    -u "$(id -u ftp)" -g "$(id -g ftp)" -m $m >"$B/log/floor$m.log" 2>&1 &
+	FLOOR_PID+=($!)
+	wait_listen "${!fp}" $! || die "floor -m $m did not start (see $B/log/floor$m.log)"
+done
+
 # ------------------------------------------------------------ running
 
 {
@@ -708,6 +729,14 @@ run_round() {
 		    -d "$D_LOGIN" -t 10
 		settle "$s"
 	done
+	for m in 1 2; do
+		fp=FLOOR_PORT$m
+		out=$("$LG" -m login -p "${!fp}" $anon -c "$C_LOGIN" \
+		    -d "$D_LOGIN" -t 10 -l "floor$m/$r")
+		echo "round=$r server=- workload=W3f$m $out" >>"$RES"
+		printf '    %-9s %-4s r%s %s logins/s\n' "floor -m $m" "W3f$m" "$r" \
+		    "$(kv ops_s "$out")"
+	done
 	if [ "$r" = 1 ] && [ -n "$TLS_KEYS" ]; then
 		# Two client threads: a TLS client's handshake costs about
 		# half the server's CPU (see the README).
@@ -720,6 +749,12 @@ run_round() {
 		done
 	fi
 	if [ "$r" = 1 ]; then
+		# The PAM stack alone: the most any server using it can do.
+		out=$("$LG" -m pam -u "$BUSER" -w "$BPASS" -S "$PAMSVC" \
+		    -j "$(nproc)" -d "$D_CRYPT" -l "pam/$r")
+		echo "round=$r server=- workload=W3p $out" >>"$RES"
+		printf '    %-9s %-4s r%s %s checks/s (%s ms each)\n' pam W3p "$r" \
+		    "$(kv ops_s "$out")" "$(kv ms_per_op "$out")"
 		log "round $r: W3u local-user (PAM) login loop, $C_LOGIN clients, ${D_LOGINU} s"
 		for s in $sv; do
 			lg "$r" "$s" W3u -m login -p "${PORT[$s]}" $local_user \

@@ -55,6 +55,16 @@ function metric(m, w, s, r,    b, k, ops, pair, ok, c) {
 			return ""
 		return 100 * num(get(w, s, r, k)) / num(get(b, s, r, k))
 	}
+	if (m == "pam_pct") {
+		if (!has("W3p", "-", r, "ops_s") || num(get("W3p", "-", r, "ops_s")) == 0)
+			return ""
+		return 100 * num(get(w, s, r, "ops_s")) / num(get("W3p", "-", r, "ops_s"))
+	}
+	if (m == "floor_pct") {	# W3 against the two-process floor
+		if (!has("W3f2", "-", r, "ops_s") || num(get("W3f2", "-", r, "ops_s")) == 0)
+			return ""
+		return 100 * num(get(w, s, r, "ops_s")) / num(get("W3f2", "-", r, "ops_s"))
+	}
 	if (m == "crypt_pct") {
 		if (!has("W3c", "-", r, "ops_s") || num(get("W3c", "-", r, "ops_s")) == 0)
 			return ""
@@ -170,9 +180,11 @@ END {
 	row("W2", "  server CPU s/GiB", "cpu_gib", "-")
 	row("W3", "anon logins/s", "ops_s", "+")
 	row("W3", "  p99 ms", "p99_ms", "-")
+	row("W3", "  % of 2-process floor", "floor_pct", "+")
 	row("W3", "  server CPU ms/login", "cpu_ms_op", "-")
 	row("W3u", "local logins/s (PAM)", "ops_s", "+")
 	row("W3u", "  % of crypt(3) limit", "crypt_pct", "+")
+	row("W3u", "  % of PAM's own rate", "pam_pct", "+")
 	row("W3u", "  p99 ms", "p99_ms", "-")
 	row("W3u", "  server CPU ms/login", "cpu_ms_op", "-")
 	row("W4", "4 KiB RETR/s", "ops_s", "+")
@@ -202,6 +214,18 @@ END {
 	    fmt(c), cn == "" ? "-" : cn, fmt(k), kn == "" ? "-" : kn)
 	printf("           kernel memory of one loopback TCP connection pair %s KiB (half is the client's, taken out of W5/W7)\n",
 	    fmt(pair_kb(1)))
+	if (has("W3f2", "-", 1, "ops_s") || has("W3f2", "-", 2, "ops_s")) {
+		f1 = mean("ops_s", "W3f1", "-"); f1n = NOISE
+		f2 = mean("ops_s", "W3f2", "-"); f2n = NOISE
+		printf("           W3 floor (tests/bench/floor.c, fork per login, nothing else): %s logins/s with one process per login (noise %s), %s with two, privilege separated (noise %s)\n",
+		    fmt(f1), f1n == "" ? "-" : f1n, fmt(f2), f2n == "" ? "-" : f2n)
+	}
+	if (has("W3p", "-", 1, "ops_s")) {
+		printf("           PAM alone (pam_authenticate + pam_acct_mgmt, the bench's service, all cores): %s checks/s = %s crypt(3) hashes each\n",
+		    fmt(num(get("W3p", "-", 1, "ops_s"))),
+		    has("W3c", "-", 1, "ops_s") && num(get("W3p", "-", 1, "ops_s")) > 0 ?
+		    sprintf("%.1f", num(get("W3c", "-", 1, "ops_s")) / num(get("W3p", "-", 1, "ops_s"))) : "?")
+	}
 	if (has("W8r", "-", 1, "mb_s") || has("W8r", "-", 2, "mb_s")) {
 		t = mean("mb_s", "W8r", "-"); tn = NOISE
 		u = mean("send_cpu_gib", "W8r", "-")
