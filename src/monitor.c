@@ -59,6 +59,10 @@ struct mon_sess {
 	pid_t			 relay;		/* FTPS: the TLS relay, or 0 */
 	int			 plain;		/* FTPS: session's end, or -1 */
 	struct mon_tls		*tls;		/* FTPS: the handoff, or NULL */
+	int			 in_slot;	/* its worker checks a password */
+	struct mon_login	*queued;	/* LOGIN waiting for a slot */
+	int			 queued_ctl;
+	struct mon_sess		*qnext;
 	char			 user[MON_USER_MAX];
 	char			 class_name[64];
 	struct mon_login_fail	 pending_fail;
@@ -67,6 +71,12 @@ struct mon_sess {
 static struct mon_sess	*sessions;
 static unsigned		 nsessions;
 static unsigned		 nhashing;	/* digests running, all sessions */
+/*
+ * Password checks running (login_max), and the LOGINs waiting for one, in
+ * order of arrival.
+ */
+static unsigned		 nchecking;
+static struct mon_sess	*lq_head, *lq_tail;
 static struct ev_loop	*mon_loop;
 
 static void	sess_end(struct mon_sess *, const char *why);
@@ -74,6 +84,9 @@ static void	mon_sess_msg(struct ev_loop *, struct ev_io *, unsigned);
 static int	own_ctl(const struct mon_sess *, int);
 static void	rein(struct mon_sess *, const struct mon_rein *, int);
 static void	tls_started(struct mon_sess *, const struct mon_tls *);
+static void	start_login(struct mon_sess *, struct mon_login *, int);
+static void	slot_release(struct mon_sess *);
+static void	unqueue(struct mon_sess *);
 
 unsigned
 mon_session_count(void)
@@ -104,6 +117,7 @@ sess_end(struct mon_sess *s, const char *why)
 {
 	/* Children whose pids are still on their way die when they come. */
 	spawn_forget(s, 0, why != NULL);
+	unqueue(s);
 	if (why != NULL) {
 		log_msg(LOG_WARNING, "session %ld from %s ended: %s",
 		    (long)s->pid, s->conn.ip, why);
@@ -139,6 +153,7 @@ sess_end(struct mon_sess *s, const char *why)
 		close(s->wchan);
 	}
 	sess_unlink(s);
+	slot_release(s);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -212,6 +227,89 @@ drop_worker(struct mon_sess *s)
 	s->wchan = -1;
 	s->worker = 0;
 	s->checking = 0;
+	slot_release(s);
+}
+
+/*
+ * login_max: a LOGIN that will check a password (not anonymous, not the
+ * denyquick check) runs when a slot is free, else waits its turn.
+ */
+static int
+needs_slot(const struct mon_login *req)
+{
+	return opts.login_max > 0 && !req->check &&
+	    !ftp_is_anonymous(req->user);
+}
+
+static void
+unqueue(struct mon_sess *s)
+{
+	struct mon_sess **pp, *prev = NULL;
+
+	if (s->queued == NULL)
+		return;
+	for (pp = &lq_head; *pp != NULL; prev = *pp, pp = &(*pp)->qnext)
+		if (*pp == s) {
+			*pp = s->qnext;
+			if (lq_tail == s)
+				lq_tail = prev;
+			break;
+		}
+	s->qnext = NULL;
+	explicit_bzero(s->queued, sizeof(*s->queued));
+	free(s->queued);
+	s->queued = NULL;
+	if (s->queued_ctl != -1)
+		close(s->queued_ctl);
+	s->queued_ctl = -1;
+}
+
+static void
+slot_release(struct mon_sess *s)
+{
+	struct mon_sess *q;
+	struct mon_login *req;
+	int ctl;
+
+	if (!s->in_slot)
+		return;
+	s->in_slot = 0;
+	nchecking--;
+	/* The next in line; one that cannot start frees the slot again. */
+	if ((q = lq_head) == NULL)
+		return;
+	lq_head = q->qnext;
+	if (lq_head == NULL)
+		lq_tail = NULL;
+	q->qnext = NULL;
+	req = q->queued;
+	ctl = q->queued_ctl;
+	q->queued = NULL;
+	q->queued_ctl = -1;
+	start_login(q, req, ctl);
+	explicit_bzero(req, sizeof(*req));
+	free(req);
+}
+
+/* Wait for a slot: keep the request (password included) until then. */
+static void
+enqueue(struct mon_sess *s, const struct mon_login *req, int ctl)
+{
+	if ((s->queued = malloc(sizeof(*s->queued))) == NULL) {
+		if (ctl != -1)
+			close(ctl);
+		sess_end(s, "out of memory");
+		return;
+	}
+	memcpy(s->queued, req, sizeof(*req));
+	s->queued_ctl = ctl;
+	s->state = S_LOGIN_WAIT;
+	s->qnext = NULL;
+	if (lq_tail != NULL)
+		lq_tail->qnext = s;
+	else
+		lq_head = s;
+	lq_tail = s;
 }
 
 static void
@@ -316,6 +414,7 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	s->pid = s->worker;
 	s->worker = 0;
 	s->state = S_SESSION;
+	slot_release(s);
 	s->logged_in = 1;
 	(void)cstr_copy(s->user, sizeof(s->user), m.res.user);
 	if (ev_io_start(mon_loop, &s->io, s->chan, EV_READ, mon_sess_msg,
@@ -343,6 +442,10 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 		sess_end(s, "LOGIN with a foreign descriptor");
 		return;
 	}
+	if (needs_slot(req)) {
+		s->in_slot = 1;
+		nchecking++;
+	}
 	memset(&sr, 0, sizeof(sr));
 	sr.kind = SPAWN_LOGIN;
 	sr.conn = s->conn;
@@ -355,6 +458,7 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 	explicit_bzero(&sr, sizeof(sr));
 	if (pid == -1) {
 		log_msg(LOG_ERR, "fork: %s", strerror(errno));
+		slot_release(s);
 		login_failed(s, NULL);
 		return;
 	}
@@ -452,7 +556,10 @@ mon_sess_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		    m.login.pending_len > sizeof(m.login.pending))
 			break;
 		(void)cstr_copy(s->user, sizeof(s->user), m.login.user);
-		start_login(s, &m.login, fd);
+		if (needs_slot(&m.login) && nchecking >= opts.login_max)
+			enqueue(s, &m.login, fd);
+		else
+			start_login(s, &m.login, fd);
 		explicit_bzero(&m, sizeof(m));
 		return;
 	case MON_REQ_TLS:
@@ -616,7 +723,7 @@ mon_session_start(struct ev_loop *l, int ctl, int implicit)
 		close(ctl);
 		return -1;
 	}
-	s->chan = s->wchan = s->plain = -1;
+	s->chan = s->wchan = s->plain = s->queued_ctl = -1;
 	s->conn.implicit = implicit;
 	s->conn.peerlen = sizeof(s->conn.peer);
 	s->conn.locallen = sizeof(s->conn.local);

@@ -45,6 +45,11 @@ opts_defaults(struct opts *o)
 	/* One digest per core: HASH cannot take the whole machine. */
 	o->hash_max = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
 	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	/*
+	 * One password check per core: a yescrypt hash wants its 16 MiB in
+	 * the caches, and fifty at once thrash them.
+	 */
+	o->login_max = o->hash_max;
 }
 
 static int
@@ -145,6 +150,10 @@ opts_set(struct opts *o, const char *kv, char *err, size_t errsize)
 		if (parse_uint(val, 1024, &n) == -1 || n < 1)
 			goto bad;
 		o->hash_max = (unsigned)n;
+	} else if (strcmp(key, "login_max") == 0) {
+		if (parse_uint(val, 1024, &n) == -1)
+			goto bad;
+		o->login_max = (unsigned)n;
 	} else if (strcmp(key, "max_sessions") == 0) {
 		if (parse_uint(val, 1000000, &n) == -1)
 			goto bad;

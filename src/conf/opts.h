@@ -69,6 +69,7 @@ struct opts {
 	unsigned	 data_timeout;		/* seconds */
 	unsigned	 max_sessions;
 	unsigned	 hash_max;		/* digests at once, all sessions */
+	unsigned	 login_max;		/* password checks at once, 0: any */
 
 	/* FTPS (RFC 4217): on when tls_cert is set. */
 	char		 tls_cert[OPTS_PATH];	/* PEM chain, leaf first */

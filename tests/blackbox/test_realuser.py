@@ -11,7 +11,8 @@ import pytest
 
 from bbutil import (LOGIN_INCORRECT, TOO_MANY_FAILURES, CWD_OK, TRANSFER_OK,
                     LOG_FTP, LOG_AUTHPRIV, retr_bytes, nlst_names, list_lines,
-                    basenames, last_line)
+                    basenames, last_line, random_suffix, cmdline_of,
+                    wait_until)
 
 
 def _user_file(user, rel, data):
@@ -290,3 +291,96 @@ def test_large_binary_upload_and_rest_resume(server, make_user):
     got = (user.home / "part.up").read_bytes()
     assert len(got) == len(data) and got == data
     ftp.quit()
+
+
+# ---------------------------------------------------------------- login_max
+
+@pytest.fixture
+def slow_pam():
+    """A PAM service whose auth first sleeps a second (pam_exec), so that
+    password checks overlap long enough to be seen."""
+    import pathlib
+    name = f"ftpd-test-slow-{random_suffix()}"
+    path = pathlib.Path("/etc/pam.d") / name
+    path.write_text("auth required pam_exec.so quiet /bin/sleep 1\n"
+                    "@include common-auth\n@include common-account\n")
+    yield name
+    path.unlink()
+
+
+def _checking(srv):
+    """Login processes (one per password check) of srv right now."""
+    return [p for p in srv.children()
+            if "[login]" in " ".join(cmdline_of(p))]
+
+
+@pytest.mark.parametrize("login_max", [1, 2])
+def test_login_max_password_checks_at_once(ftpd, make_user, slow_pam,
+                                           login_max):
+    import threading
+    users = [make_user(), make_user()]
+    srv = ftpd(settings={"pam_service": slow_pam,
+                         "login_max": str(login_max)})
+    done = {}
+
+    def login(u):
+        ftp = srv.connect()
+        ftp.login(u.name, u.password)
+        done[u.name] = ftp.pwd()
+        ftp.quit()
+    threads = [threading.Thread(target=login, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    peak, deadline = 0, time.monotonic() + 15
+    while any(t.is_alive() for t in threads) and time.monotonic() < deadline:
+        peak = max(peak, len(_checking(srv)))
+        time.sleep(0.02)
+    for t in threads:
+        t.join(timeout=5)
+    # Both get in; never more checks at once than login_max (and with 2
+    # the two one-second checks do overlap).
+    assert sorted(done) == sorted(u.name for u in users)
+    assert peak == login_max
+
+
+def test_login_waiting_for_a_slot_can_leave(ftpd, make_user, slow_pam):
+    a, b, c = make_user(), make_user(), make_user()
+    srv = ftpd(settings={"pam_service": slow_pam, "login_max": "1"})
+    first = srv.connect()
+    first.sendcmd(f"USER {a.name}")
+    first.putcmd(f"PASS {a.password}")
+    assert wait_until(lambda: len(_checking(srv)) == 1, 5.0)
+    # b's PASS waits for the slot, then b hangs up.
+    rc = srv.raw()
+    assert rc.reply().code == 220
+    assert rc.cmd(f"USER {b.name}").code == 331
+    rc.send(f"PASS {b.password}\r\n".encode())
+    time.sleep(0.2)
+    rc.close()
+    assert first.getresp().startswith("230")
+    # The slot b held a place for is free: c gets in.
+    ftp = srv.login(c)
+    assert ftp.pwd() == str(c.home)
+    assert len(_checking(srv)) == 0
+
+
+def test_login_max_leaves_anonymous_alone(ftpd, make_user, slow_pam, world):
+    # Anonymous logins check no password: they never wait for a slot.
+    a = make_user()
+    srv = ftpd(settings={"pam_service": slow_pam, "login_max": "1"})
+    first = srv.connect()
+    first.sendcmd(f"USER {a.name}")
+    first.putcmd(f"PASS {a.password}")
+    assert wait_until(lambda: len(_checking(srv)) == 1, 5.0)
+    anon = srv.anon()
+    assert anon.pwd() == "/"
+    assert len(_checking(srv)) == 1, "the anonymous login had to wait"
+    assert first.getresp().startswith("230")
+
+
+def test_login_max_setting_checked(ftpd, make_user):
+    user = make_user()
+    srv = ftpd(settings={"login_max": "0"})     # 0: no limit
+    assert srv.login(user).pwd() == str(user.home)
+    bad = ftpd(settings={"login_max": "x"}, wait=False)
+    assert bad.proc.wait(timeout=10) != 0
