@@ -17,11 +17,13 @@ This is the ftpd demo site (make run).  Try:
 TXT
 head -c 1048576 /dev/urandom > "$demo/pub/1MiB.bin"
 chown -R root:root "$demo"
+rm -f "$demo/ftpd.pid"	# where earlier versions kept it, in view
 chmod 555 "$demo" "$demo/pub"
 chmod 444 "$demo/pub/README" "$demo/pub/1MiB.bin"
 # The anonymous account: "ftp" as on BSD if it exists, else "nobody".
 anon=ftp
 id ftp >/dev/null 2>&1 || anon=nobody
-echo "ftpd: serving $demo anonymously on ftp://127.0.0.1:2121/ (Ctrl-C stops)"
-exec "$bin" -F -a 127.0.0.1 -P 2121 -p "$demo/ftpd.pid" -l \
+port=${DEMO_PORT:-2121}	# the tests use another
+echo "ftpd: serving $demo anonymously on ftp://127.0.0.1:$port/ (Ctrl-C stops)"
+exec "$bin" -F -a 127.0.0.1 -P "$port" -p "$top/build/demo-$port.pid" -l \
     -X anon_user=$anon -X anon_root="$demo" -X syslog_socket=/dev/null

@@ -267,3 +267,30 @@ def test_compat_flags_8_B_U_accepted(ftpd, world):
     text = world.stderr_path.read_text(errors="replace")
     assert "unknown flag" not in text, text
     assert not world.syslog.wait(r"unknown flag", timeout=0)
+
+
+def test_make_run_demo(ftpd_bin):
+    # What `make run` serves (tests/demo.sh): the demo tree, anonymously;
+    # its pidfile is outside the tree (it used to be listed in it).
+    from pathlib import Path
+    top = Path(__file__).resolve().parents[2]
+    port, guard = bbutil.control_port()
+    guard.close()
+    env = dict(os.environ, DEMO_PORT=str(port))
+    proc = subprocess.Popen(["sh", str(top / "tests" / "demo.sh"),
+                             str(ftpd_bin)], env=env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert bbutil.wait_until(lambda: bbutil.is_listening(port), 10.0)
+        ftp = bbutil.ftp_connect(port)
+        ftp.login("anonymous", ANON_IDENT)
+        names = ftp.nlst("/")
+        assert "/pub" in names or "pub" in names, names
+        assert not [n for n in names if n.endswith(".pid")], names
+        readme, _ = bbutil.retr_bytes(ftp, "/pub/README")
+        assert b"demo" in readme
+        ftp.quit()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
