@@ -98,24 +98,26 @@ fork_role(struct spawn_req *req, int ctl, int chan, size_t trim)
 
 /* ------------------------------------------------------------ spawner */
 
-static struct {
+/*
+ * Everything the spawner writes between forks, in pages of its own: a
+ * child keeps a private copy of each page the spawner writes after the
+ * fork, so the session gives all of them back once it has started
+ * (plat_trim_later).  The request is in use by the child until then.
+ */
+struct sp_state {
+	struct spawn_req r;		/* the request being served */
 	struct ev_loop	*loop;
 	struct ev_io	 io;
 	int		 chan;
 	unsigned	 children;
 	int		 closed;	/* no more requests: wait, then exit */
-} sp;
-
-/*
- * The request being served.  A child keeps using its copy after the fork,
- * so it has whole pages of its own, which the session gives back once
- * it has started (plat_trim_later).
- */
+};
 static union {
-	struct spawn_req	r;
-	uint8_t			pages[(sizeof(struct spawn_req) + 4095) &
-				    ~(size_t)4095];
-} sp_req __attribute__((aligned(4096)));
+	struct sp_state	 st;
+	uint8_t		 pages[(sizeof(struct sp_state) + 4095) &
+			    ~(size_t)4095];
+} sp_mem __attribute__((aligned(4096)));
+static struct sp_state *const sp = &sp_mem.st;
 
 static int
 req_ok(const struct spawn_req *r, uint32_t type, size_t len, size_t nfd)
@@ -135,19 +137,19 @@ req_ok(const struct spawn_req *r, uint32_t type, size_t len, size_t nfd)
 static void
 sp_closed(void)
 {
-	if (!sp.closed) {
-		ev_io_stop(sp.loop, &sp.io);
-		close(sp.chan);
-		sp.closed = 1;
+	if (!sp->closed) {
+		ev_io_stop(sp->loop, &sp->io);
+		close(sp->chan);
+		sp->closed = 1;
 	}
-	if (sp.children == 0)
+	if (sp->children == 0)
 		_exit(0);
 }
 
 static void
 sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 {
-	struct spawn_req *req = &sp_req.r;
+	struct spawn_req *req = &sp->r;
 	struct spawn_ans ans = { 0, 0 };
 	uint32_t type;
 	size_t len, nfd, i;
@@ -157,7 +159,7 @@ sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	(void)l;
 	(void)io;
 	(void)ev;
-	r = msg_recv_fds(sp.chan, &type, req, sizeof(*req), &len, fds,
+	r = msg_recv_fds(sp->chan, &type, req, sizeof(*req), &len, fds,
 	    MSG_FDS_MAX, &nfd);
 	if (r == -1 && errno == EAGAIN)
 		return;
@@ -168,18 +170,18 @@ sp_request(struct ev_loop *l, struct ev_io *io, unsigned ev)
 	/* fds[0]: the control connection, fds[1]: the child's channel. */
 	if (!req_ok(req, type, len, nfd))
 		ans.err = EINVAL;
-	else if ((pid = fork_role(req, fds[0], fds[1], sizeof(sp_req))) == -1)
+	else if ((pid = fork_role(req, fds[0], fds[1], sizeof(sp_mem))) == -1)
 		ans.err = errno;
 	else {
 		ans.pid = pid;
-		sp.children++;
+		sp->children++;
 	}
 	/* Closing the channel's end tells the monitor of a failure too. */
 	for (i = 0; i < nfd; i++)
 		close(fds[i]);
 	/* The password and TLS state now live only in the child. */
 	explicit_bzero(req, sizeof(*req));
-	if (msg_send(sp.chan, MON_SPAWN_ANS, &ans, sizeof(ans), -1) == -1)
+	if (msg_send(sp->chan, MON_SPAWN_ANS, &ans, sizeof(ans), -1) == -1)
 		sp_closed();
 }
 
@@ -190,9 +192,9 @@ sp_child(struct ev_loop *l, int signo, void *arg)
 	(void)signo;
 	(void)arg;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
-		if (sp.children > 0)
-			sp.children--;
-	if (sp.closed && sp.children == 0)
+		if (sp->children > 0)
+			sp->children--;
+	if (sp->closed && sp->children == 0)
 		_exit(0);
 }
 
@@ -200,14 +202,14 @@ static void __attribute__((noreturn))
 spawner_main(int chan)
 {
 	plat_proctitle("[spawner]");
-	sp.chan = chan;
-	if ((sp.loop = ev_new()) == NULL ||
-	    ev_signal(sp.loop, SIGCHLD, sp_child, NULL) == -1 ||
-	    ev_io_start(sp.loop, &sp.io, sp.chan, EV_READ, sp_request,
+	sp->chan = chan;
+	if ((sp->loop = ev_new()) == NULL ||
+	    ev_signal(sp->loop, SIGCHLD, sp_child, NULL) == -1 ||
+	    ev_io_start(sp->loop, &sp->io, sp->chan, EV_READ, sp_request,
 	    NULL) == -1)
 		_exit(1);
 	for (;;)
-		if (ev_run_once(sp.loop, -1) == -1 && errno != EINTR)
+		if (ev_run_once(sp->loop, -1) == -1 && errno != EINTR)
 			_exit(1);
 }
 

@@ -32,7 +32,8 @@ function metric(m, w, s, r,    b, k, ops, pair, ok, c) {
 	if (m == "mb_s" || m == "ops_s" || m == "p99_ms" || m == "errors")
 		return has(w, s, r, m) ? num(get(w, s, r, m)) : ""
 	if (m == "ceil_pct") {
-		c = ceil_mb(r)
+		# the ceiling measured right before this server's run, if any
+		c = has("W1c-" s, "-", r, "mb_s") ? num(get("W1c-" s, "-", r, "mb_s")) : ceil_mb(r)
 		return c > 0 ? 100 * num(get(w, s, r, "mb_s")) / c : ""
 	}
 	if (m == "cpu_gib") {
