@@ -28,18 +28,27 @@
 #include "str.h"
 #include "tls/ftps.h"
 
-static struct mon_result	res;
-static char			ip[64];
-static const struct vhost	*vh;	/* ftphosts entry of this address */
-static const struct mon_conn	*conn;	/* from the monitor */
-static struct tls_parent	*tls_parent;	/* FTPS: for data connections */
+/*
+ * This process's state in one place: a login writes all of it, and the
+ * session it becomes keeps every page written, so it should be few.
+ */
+static struct {
+	const struct mon_conn	*conn;		/* from the monitor */
+	const struct vhost	*vh;	/* ftphosts entry of this address */
+	struct tls_parent	*tls_parent;	/* FTPS: data connections */
+	char			 ip[64];
+	/* The ftpusers class field of an "allow" line, for ftpd.conf. */
+	char			 user_class[FTPLIST_CLASS_MAX];
+	struct mon_result	 res;
+	struct class_settings	 cls;		/* this login's class */
+} lg;
 
 static void __attribute__((noreturn))
 finish(enum mon_result_kind kind, const char *reply)
 {
-	res.kind = kind;
-	(void)cstr_copy(res.text, sizeof(res.text), reply);
-	(void)msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1);
+	lg.res.kind = kind;
+	(void)cstr_copy(lg.res.text, sizeof(lg.res.text), reply);
+	(void)msg_send(FD_MON, MON_REQ_RESULT, &lg.res, sizeof(lg.res), -1);
 	_exit(0);
 }
 
@@ -47,8 +56,8 @@ static void __attribute__((noreturn))
 failed(const char *user)
 {
 	log_msg(LOG_AUTHPRIV | LOG_NOTICE, "FTP LOGIN FAILED FROM %s, %s",
-	    ip, user);
-	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN FAILED FROM %s", ip);
+	    lg.ip, user);
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN FAILED FROM %s", lg.ip);
 	finish(MON_RESULT_FAIL, "530 Login incorrect.");
 }
 
@@ -56,7 +65,7 @@ static void __attribute__((noreturn))
 refused(const char *user, const char *why)
 {
 	/* The first line keeps BSD's exact format for log watchers. */
-	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s", ip,
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s", lg.ip,
 	    user);
 	log_msg(LOG_FTP | LOG_INFO, "login of %s refused: %s", user, why);
 	finish(MON_RESULT_REFUSED, "530 Login incorrect.");
@@ -72,20 +81,20 @@ check_tls(const char *user, const struct class_settings *cls)
 {
 	char err[256];
 
-	if (ftps_server != NULL && !conn->tls &&
+	if (ftps_server != NULL && !lg.conn->tls &&
 	    cls->tls >= FTPDCONF_TLS_LOGIN) {
 		log_msg(LOG_FTP | LOG_NOTICE, "login of %s from %s refused: "
-		    "class %s requires TLS", user, ip, cls->name);
+		    "class %s requires TLS", user, lg.ip, cls->name);
 		finish(MON_RESULT_REFUSED, "530 TLS required: send AUTH TLS "
 		    "before USER.");
 	}
-	if (conn->tls && cls->tls == FTPDCONF_TLS_OFF) {
+	if (lg.conn->tls && cls->tls == FTPDCONF_TLS_OFF) {
 		log_msg(LOG_FTP | LOG_NOTICE, "login of %s from %s refused: "
-		    "TLS is off for class %s", user, ip, cls->name);
+		    "TLS is off for class %s", user, lg.ip, cls->name);
 		finish(MON_RESULT_REFUSED, "530 TLS is not allowed for this "
 		    "account.");
 	}
-	if (!conn->tls || ftps_server == NULL || conn->tls_state == NULL)
+	if (!lg.conn->tls || ftps_server == NULL || lg.conn->tls_state == NULL)
 		return;
 	/*
 	 * Data connections that must resume never need the real key: the
@@ -94,17 +103,15 @@ check_tls(const char *user, const struct class_settings *cls)
 	if (cls->tlsreuse && ftps_drop_key(err, sizeof(err)) == -1)
 		log_msg(LOG_WARNING, "session of %s keeps the TLS key: %s",
 		    user, err);
-	tls_parent = tls_handoff_import(ftps_server, conn->tls_state,
-	    conn->tls_len, err, sizeof(err));
-	if (tls_parent == NULL) {
+	lg.tls_parent = tls_handoff_import(ftps_server, lg.conn->tls_state,
+	    lg.conn->tls_len, err, sizeof(err));
+	if (lg.tls_parent == NULL) {
 		log_msg(LOG_ERR, "login of %s from %s: TLS state: %s", user,
-		    ip, err);
+		    lg.ip, err);
 		finish(MON_RESULT_ERROR, "421 Service not available.");
 	}
 }
 
-/* The ftpusers class field of an "allow" line, for ftpd.conf. */
-static char	user_class[FTPLIST_CLASS_MAX];
 
 /* Is the user (or, for guests, either anonymous name) denied? */
 static int
@@ -130,7 +137,7 @@ denied(const char *user, gid_t gid, int guest)
 		if (m.matched && !m.allow)
 			return 1;
 		if (m.matched && m.class_name[0] != '\0')
-			(void)cstr_copy(user_class, sizeof(user_class),
+			(void)cstr_copy(lg.user_class, sizeof(lg.user_class),
 			    m.class_name);
 	}
 	return 0;
@@ -156,7 +163,6 @@ ftpchroot_lookup(const char *name, gid_t gid, struct ftplist_match *m)
 static void __attribute__((noreturn))
 check_only(struct mon_login *req)
 {
-	static struct class_settings cls;
 	struct ftplist_match m;
 	struct passwd *pw = NULL;
 	char t[MON_TEXT_MAX];
@@ -170,13 +176,13 @@ check_only(struct mon_login *req)
 	    m.matched)
 		chrooted = 1;
 	if (guest)
-		classconf_get("guest", FTPDCONF_GUEST, &cls);
+		classconf_get("guest", FTPDCONF_GUEST, &lg.cls);
 	else
 		classconf_get(chrooted ? "chroot" : "real", chrooted ?
-		    FTPDCONF_CHROOT : FTPDCONF_REAL, &cls);
-	if (!cls.denyquick)
+		    FTPDCONF_CHROOT : FTPDCONF_REAL, &lg.cls);
+	if (!lg.cls.denyquick)
 		finish(MON_RESULT_CHECKED, "");
-	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s", ip,
+	log_msg(LOG_FTP | LOG_NOTICE, "FTP LOGIN REFUSED FROM %s, %s", lg.ip,
 	    req->user);
 	log_msg(LOG_FTP | LOG_INFO, "login of %s refused at USER: ftpusers "
 	    "(denyquick)", req->user);
@@ -216,14 +222,16 @@ report_ok(const struct class_settings *cls)
 	size_t len;
 	int fd;
 
-	res.kind = MON_RESULT_OK;
-	(void)cstr_copy(res.class_name, sizeof(res.class_name), cls->name);
-	res.limit = cls->limit;
-	res.text[0] = '\0';
+	lg.res.kind = MON_RESULT_OK;
+	(void)cstr_copy(lg.res.class_name, sizeof(lg.res.class_name),
+	    cls->name);
+	lg.res.limit = cls->limit;
+	lg.res.text[0] = '\0';
 	/* The text to show if the class is full: "530-" lines of limitfile. */
 	if (cls->limit >= 0 && cls->limitfile[0] != '\0')
-		limit_text(cls->limitfile, res.text, sizeof(res.text));
-	if (msg_send(FD_MON, MON_REQ_RESULT, &res, sizeof(res), -1) == -1 ||
+		limit_text(cls->limitfile, lg.res.text, sizeof(lg.res.text));
+	if (msg_send(FD_MON, MON_REQ_RESULT, &lg.res, sizeof(lg.res),
+	    -1) == -1 ||
 	    msg_recv(FD_MON, &type, &ack, sizeof(ack), &len, &fd) != 1 ||
 	    type != MON_ANS_RESULT || len != sizeof(ack) || ack.err != 0)
 		_exit(0);
@@ -246,9 +254,8 @@ login_guest(struct mon_login *req)
 	struct passwd *pw;
 	int fell_back;
 
-	const char *anon = vh != NULL && vh->user[0] ? vh->user :
+	const char *anon = lg.vh != NULL && lg.vh->user[0] ? lg.vh->user :
 	    opts.anon_user;
-	static struct class_settings cls;
 	struct login_info li;
 	int statfd = -1;
 
@@ -258,7 +265,7 @@ login_guest(struct mon_login *req)
 		(void)cstr_printf(t, sizeof(t), "530 User %s unknown.",
 		    req->user);
 		log_msg(LOG_NOTICE, "ANONYMOUS FTP LOGIN REFUSED FROM %s "
-		    "(no account %s)", ip, anon);
+		    "(no account %s)", lg.ip, anon);
 		finish(MON_RESULT_REFUSED, t);
 	}
 	id.uid = pw->pw_uid;
@@ -268,58 +275,60 @@ login_guest(struct mon_login *req)
 		refused(req->user, "anonymous account has uid 0");
 	/* A virtual host's account brings its own home; -X anon_root
 	   overrides only the default host. */
-	split_root(opts.anon_root[0] != '\0' && (vh == NULL || !vh->user[0]) ?
-	    opts.anon_root : pw->pw_dir, root, sizeof(root), start,
-	    sizeof(start), req->user);
+	split_root(opts.anon_root[0] != '\0' &&
+	    (lg.vh == NULL || !lg.vh->user[0]) ? opts.anon_root : pw->pw_dir,
+	    root, sizeof(root), start, sizeof(start), req->user);
 	if (denied(req->user, id.gid, 1)) {
 		char t[MON_TEXT_MAX];
 
 		(void)cstr_printf(t, sizeof(t), "530 User %s access denied.",
 		    req->user);
-		log_msg(LOG_NOTICE, "ANONYMOUS FTP LOGIN REFUSED FROM %s", ip);
+		log_msg(LOG_NOTICE, "ANONYMOUS FTP LOGIN REFUSED FROM %s",
+		    lg.ip);
 		finish(MON_RESULT_REFUSED, t);
 	}
 	log_sanitize(ident, sizeof(ident), req->pass, strlen(req->pass));
 	explicit_bzero(req->pass, sizeof(req->pass));
 	if (opts.logging)
-		log_msg(LOG_INFO, "ANONYMOUS FTP LOGIN FROM %s, %s", ip, ident);
+		log_msg(LOG_INFO, "ANONYMOUS FTP LOGIN FROM %s, %s", lg.ip,
+		    ident);
 	if (!opts.no_wtmp) {
 		char line[32];
 
 		(void)cstr_printf(line, sizeof(line), "ftpd%ld",
 		    (long)getpid());
-		plat_wtmp_login(line, "ftp", ip);
+		plat_wtmp_login(line, "ftp", lg.ip);
 	}
 	/* -S: the statistics file must exist; it is opened before chroot. */
 	if (opts.stats) {
-		const char *sf = vh != NULL && vh->statfile[0] ?
-		    vh->statfile : "/var/log/ftpd";
+		const char *sf = lg.vh != NULL && lg.vh->statfile[0] ?
+		    lg.vh->statfile : "/var/log/ftpd";
 
 		statfd = open(sf, O_WRONLY | O_APPEND | O_CLOEXEC);
 	}
-	res.uid = id.uid;
-	res.guest = 1;
-	res.chrooted = 1;
-	(void)cstr_copy(res.user, sizeof(res.user), req->user);
-	classconf_get("guest", FTPDCONF_GUEST, &cls);
-	check_tls(req->user, &cls);
-	report_ok(&cls);
+	lg.res.uid = id.uid;
+	lg.res.guest = 1;
+	lg.res.chrooted = 1;
+	(void)cstr_copy(lg.res.user, sizeof(lg.res.user), req->user);
+	classconf_get("guest", FTPDCONF_GUEST, &lg.cls);
+	check_tls(req->user, &lg.cls);
+	report_ok(&lg.cls);
 	fell_back = role_enter_user(NULL, &id, root, start);
 	memset(&li, 0, sizeof(li));
-	li.res = &res;
+	li.res = &lg.res;
 	li.pending = req->pending;
 	li.pending_len = req->pending_len;
 	li.fell_back = fell_back;
 	li.home = start;
 	li.ident = ident;
 	/* Order: the class's motd, the virtual host's, the default. */
-	li.motd = !cls.motd_set && vh != NULL && vh->motd[0] ? vh->motd :
-	    cls.motd;
+	li.motd = !lg.cls.motd_set && lg.vh != NULL && lg.vh->motd[0] ?
+	    lg.vh->motd : lg.cls.motd;
 	li.statfd = statfd;
-	li.cls = &cls;
-	li.conn = conn;
+	li.cls = &lg.cls;
+	li.conn = lg.conn;
 	li.prot = req->prot;
-	li.tls_parent = tls_parent;
+	li.tls_parent = lg.tls_parent;
 	session_main(&li);
 }
 
@@ -334,7 +343,6 @@ login_real(struct mon_login *req)
 	struct passwd *pw;
 	enum auth_res ar;
 	struct login_info li;
-	static struct class_settings cls;
 	char expanded[FTPDCONF_PATH_MAX];
 	int chrooted, fell_back;
 
@@ -360,7 +368,7 @@ login_real(struct mon_login *req)
 	}
 	ar = AUTH_SYSERR;
 	if (opts.use_pam)
-		ar = auth_pam(opts.pam_service, name, req->pass, ip);
+		ar = auth_pam(opts.pam_service, name, req->pass, lg.ip);
 	if (ar == AUTH_SYSERR)
 		ar = auth_crypt(name, req->pass);
 	explicit_bzero(req->pass, sizeof(req->pass));
@@ -391,22 +399,22 @@ login_real(struct mon_login *req)
 	 * ftpchroot did not; ftpchroot always jails.  chroot and homedir
 	 * formats give the directories.
 	 */
-	classconf_get(user_class[0] ? user_class : chrooted ? "chroot" :
-	    "real", chrooted ? FTPDCONF_CHROOT : FTPDCONF_REAL, &cls);
-	if (!chrooted && cls.type != FTPDCONF_REAL) {
+	classconf_get(lg.user_class[0] ? lg.user_class : chrooted ? "chroot" :
+	    "real", chrooted ? FTPDCONF_CHROOT : FTPDCONF_REAL, &lg.cls);
+	if (!chrooted && lg.cls.type != FTPDCONF_REAL) {
 		chrooted = 1;
 		split_root(home, root, sizeof(root), start, sizeof(start), name);
 	}
-	if (chrooted && cls.chroot[0] != '\0') {
-		if (ftpdconf_format(cls.chroot, cls.name, home, name, expanded,
-		    sizeof(expanded)) == -1)
+	if (chrooted && lg.cls.chroot[0] != '\0') {
+		if (ftpdconf_format(lg.cls.chroot, lg.cls.name, home, name,
+		    expanded, sizeof(expanded)) == -1)
 			refused(name, "ftpd.conf chroot format");
 		split_root(expanded, root, sizeof(root), start, sizeof(start),
 		    name);
 	}
-	if (cls.homedir[0] != '\0') {
-		if (ftpdconf_format(cls.homedir, cls.name, home, name, expanded,
-		    sizeof(expanded)) == -1)
+	if (lg.cls.homedir[0] != '\0') {
+		if (ftpdconf_format(lg.cls.homedir, lg.cls.name, home, name,
+		    expanded, sizeof(expanded)) == -1)
 			refused(name, "ftpd.conf homedir format");
 		(void)cstr_copy(start, sizeof(start), expanded);
 	}
@@ -420,51 +428,51 @@ login_real(struct mon_login *req)
 
 		(void)cstr_printf(line, sizeof(line), "ftpd%ld",
 		    (long)getpid());
-		plat_wtmp_login(line, name, ip);
+		plat_wtmp_login(line, name, lg.ip);
 	}
 	if (opts.logging)
-		log_msg(LOG_INFO, "FTP LOGIN FROM %s as %s", ip, name);
+		log_msg(LOG_INFO, "FTP LOGIN FROM %s as %s", lg.ip, name);
 	if (chrooted && opts.logging)
 		log_msg(LOG_INFO, "session root changed to %s", root);
 
-	res.uid = id.uid;
-	res.guest = 0;
-	res.chrooted = (uint32_t)chrooted;
-	(void)cstr_copy(res.user, sizeof(res.user), name);
-	check_tls(name, &cls);
-	report_ok(&cls);
+	lg.res.uid = id.uid;
+	lg.res.guest = 0;
+	lg.res.chrooted = (uint32_t)chrooted;
+	(void)cstr_copy(lg.res.user, sizeof(lg.res.user), name);
+	check_tls(name, &lg.cls);
+	report_ok(&lg.cls);
 	fell_back = role_enter_user(name, &id, chrooted ? root : NULL, start);
 	memset(&li, 0, sizeof(li));
-	li.res = &res;
+	li.res = &lg.res;
 	li.pending = req->pending;
 	li.pending_len = req->pending_len;
 	li.fell_back = fell_back;
 	li.home = chrooted ? start : home;
 	li.ids = ids;
 	/* Order: the class's motd, the virtual host's, the default. */
-	li.motd = !cls.motd_set && vh != NULL && vh->motd[0] ? vh->motd :
-	    cls.motd;
+	li.motd = !lg.cls.motd_set && lg.vh != NULL && lg.vh->motd[0] ?
+	    lg.vh->motd : lg.cls.motd;
 	li.statfd = -1;
-	li.cls = &cls;
-	li.conn = conn;
+	li.cls = &lg.cls;
+	li.conn = lg.conn;
 	li.prot = req->prot;
-	li.tls_parent = tls_parent;
+	li.tls_parent = lg.tls_parent;
 	session_main(&li);
 }
 
 void
 login_main(struct mon_login *req, const struct mon_conn *c)
 {
-	conn = c;
+	lg.conn = c;
 	log_set_relay(mon_log_relay);
-	(void)cstr_copy(ip, sizeof(ip), c->ip);
+	(void)cstr_copy(lg.ip, sizeof(lg.ip), c->ip);
 	/* HOST (RFC 7151) names the virtual host; else the address does. */
 	if (req->host[0] != '\0')
-		vh = vhost_by_name(req->host);
+		lg.vh = vhost_by_name(req->host);
 	else
-		vh = vhost_by_addr(&c->local);
-	plat_proctitle("%s: [login]", ip);
-	memset(&res, 0, sizeof(res));
+		lg.vh = vhost_by_addr(&c->local);
+	plat_proctitle("%s: [login]", lg.ip);
+	memset(&lg.res, 0, sizeof(lg.res));
 	if (req->check)
 		check_only(req);
 	if (ftp_is_anonymous(req->user))
