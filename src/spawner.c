@@ -9,9 +9,10 @@
  * gets a small table and shares its pages with every other session.
  *
  * It runs as root, reads no client bytes and does no NSS, PAM or file
- * work: it receives a struct spawn_req and a control connection from the
- * monitor, forks, answers with the child's pid and the monitor's end of
- * the child's channel, and reaps its children.  When its channel closes
+ * work: it receives a struct spawn_req, the control connection and the
+ * child's end of a channel pair the monitor made, forks, answers with the
+ * child's pid (in order; the monitor does not wait for it), and reaps its
+ * children.  When its channel closes
  * (the listener exits, or replaces it after SIGHUP) it takes no more
  * requests and exits once its last child has.
  */

@@ -47,9 +47,10 @@ enum mon_type {
 	/* monitor -> pre-login: a LOGIN with check set passed (denyquick) */
 	MON_ANS_USER_OK,	/* struct mon_empty */
 	/* monitor -> spawner: fork a role (spawner.h) */
-	MON_SPAWN,		/* struct spawn_req + control fd */
-	/* spawner -> monitor: its pid */
-	MON_SPAWN_ANS,		/* struct spawn_ans + the child's channel */
+	MON_SPAWN,		/* struct spawn_req + control fd + the
+				   child's end of its channel */
+	/* spawner -> monitor: its pid, in request order */
+	MON_SPAWN_ANS,		/* struct spawn_ans */
 	MON_TYPE_MAX
 };
 
