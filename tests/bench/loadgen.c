@@ -1881,7 +1881,8 @@ run_ceiling(void)
 	printf("\n");
 }
 
-struct crypt_arg {
+/* One worker thread of -m crypt or -m pam (hash: crypt's only). */
+struct worker_arg {
 	const char *hash;
 	uint64_t ops, bad;
 };
@@ -1889,7 +1890,7 @@ struct crypt_arg {
 static void *
 crypt_thr(void *arg)
 {
-	struct crypt_arg *a = arg;
+	struct worker_arg *a = arg;
 	struct crypt_data *cd = calloc(1, sizeof(*cd));
 
 	if (cd == NULL)
@@ -1905,39 +1906,57 @@ crypt_thr(void *arg)
 	return NULL;
 }
 
-static void
-run_crypt(void)
+/*
+ * Run fn in -j threads, each on its own a[i] (hash set to hash), for -d
+ * seconds (default 2); the sums of their ops and bad counts, and the
+ * seconds it took.
+ */
+static double
+run_workers(void *(*fn)(void *), const char *hash, uint64_t *ops,
+    uint64_t *bad)
 {
-	struct spwd *sp = getspnam(O.user);
-	struct crypt_arg *a;
+	struct worker_arg *a;
 	pthread_t *tid;
-	char *hash;
-	uint64_t start, ops = 0, bad = 0;
-	double secs;
+	uint64_t start;
 	int i;
 
-	if (sp == NULL)
-		die("getspnam %s: no shadow entry", O.user);
-	hash = strdup(sp->sp_pwdp);
 	a = calloc((size_t)O.threads, sizeof(*a));
 	tid = calloc((size_t)O.threads, sizeof(*tid));
-	if (hash == NULL || a == NULL || tid == NULL)
+	if (a == NULL || tid == NULL)
 		die("out of memory");
 	start = now_ns();
 	for (i = 0; i < O.threads; i++) {
 		a[i].hash = hash;
-		if (pthread_create(&tid[i], NULL, crypt_thr, &a[i]) != 0)
+		if (pthread_create(&tid[i], NULL, fn, &a[i]) != 0)
 			die("pthread_create");
 	}
 	(void)wait_or_stop(start + (uint64_t)((O.duration > 0 ? O.duration
 	    : 2) * 1e9));
 	atomic_store(&g_stop, 1);
+	*ops = *bad = 0;
 	for (i = 0; i < O.threads; i++) {
 		pthread_join(tid[i], NULL);
-		ops += a[i].ops;
-		bad += a[i].bad;
+		*ops += a[i].ops;
+		*bad += a[i].bad;
 	}
-	secs = (double)(now_ns() - start) / 1e9;
+	free(a);
+	free(tid);
+	return (double)(now_ns() - start) / 1e9;
+}
+
+static void
+run_crypt(void)
+{
+	struct spwd *sp = getspnam(O.user);
+	char *hash;
+	uint64_t ops, bad;
+	double secs;
+
+	if (sp == NULL)
+		die("getspnam %s: no shadow entry", O.user);
+	if ((hash = strdup(sp->sp_pwdp)) == NULL)
+		die("out of memory");
+	secs = run_workers(crypt_thr, hash, &ops, &bad);
 	printf("loadgen mode=crypt label=%s threads=%d hash_id=%.*s ops=%" PRIu64
 	    " secs=%.3f ops_s=%.1f ms_per_op=%.3f errors=%" PRIu64 "\n",
 	    O.label, O.threads, (int)strcspn(hash + 1, "$"), hash + 1, ops, secs,
@@ -1975,7 +1994,7 @@ pam_no_delay(int retval, unsigned usec, void *appdata)
 static void *
 pam_thr(void *arg)
 {
-	struct crypt_arg *a = arg;
+	struct worker_arg *a = arg;
 	struct pam_conv pc = { pam_conv_fn, NULL };
 
 	while (!atomic_load(&g_stop)) {
@@ -2000,29 +2019,10 @@ pam_thr(void *arg)
 static void
 run_pam(void)
 {
-	struct crypt_arg *a;
-	pthread_t *tid;
-	uint64_t start, ops = 0, bad = 0;
+	uint64_t ops, bad;
 	double secs;
-	int i;
 
-	a = calloc((size_t)O.threads, sizeof(*a));
-	tid = calloc((size_t)O.threads, sizeof(*tid));
-	if (a == NULL || tid == NULL)
-		die("out of memory");
-	start = now_ns();
-	for (i = 0; i < O.threads; i++)
-		if (pthread_create(&tid[i], NULL, pam_thr, &a[i]) != 0)
-			die("pthread_create");
-	(void)wait_or_stop(start + (uint64_t)((O.duration > 0 ? O.duration
-	    : 2) * 1e9));
-	atomic_store(&g_stop, 1);
-	for (i = 0; i < O.threads; i++) {
-		pthread_join(tid[i], NULL);
-		ops += a[i].ops;
-		bad += a[i].bad;
-	}
-	secs = (double)(now_ns() - start) / 1e9;
+	secs = run_workers(pam_thr, NULL, &ops, &bad);
 	printf("loadgen mode=pam label=%s threads=%d service=%s ops=%" PRIu64
 	    " secs=%.3f ops_s=%.1f ms_per_op=%.3f errors=%" PRIu64 "\n",
 	    O.label, O.threads, O.service, ops, secs, (double)ops / secs,
