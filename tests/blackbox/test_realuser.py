@@ -314,6 +314,16 @@ def _checking(srv):
             if "[login]" in " ".join(cmdline_of(p))]
 
 
+def _check_running(srv, user):
+    """Send user's PASS and return (reply unread) once its password check
+    is running."""
+    ftp = srv.connect()
+    ftp.sendcmd(f"USER {user.name}")
+    ftp.putcmd(f"PASS {user.password}")
+    assert wait_until(lambda: len(_checking(srv)) == 1, 5.0)
+    return ftp
+
+
 @pytest.mark.parametrize("login_max", [1, 2])
 def test_login_max_password_checks_at_once(ftpd, make_user, slow_pam,
                                            login_max):
@@ -346,10 +356,7 @@ def test_login_max_password_checks_at_once(ftpd, make_user, slow_pam,
 def test_login_waiting_for_a_slot_can_leave(ftpd, make_user, slow_pam):
     a, b, c = make_user(), make_user(), make_user()
     srv = ftpd(settings={"pam_service": slow_pam, "login_max": "1"})
-    first = srv.connect()
-    first.sendcmd(f"USER {a.name}")
-    first.putcmd(f"PASS {a.password}")
-    assert wait_until(lambda: len(_checking(srv)) == 1, 5.0)
+    first = _check_running(srv, a)
     # b's PASS waits for the slot, then b hangs up.
     rc = srv.raw()
     assert rc.reply().code == 220
@@ -368,10 +375,7 @@ def test_login_max_leaves_anonymous_alone(ftpd, make_user, slow_pam, world):
     # Anonymous logins check no password: they never wait for a slot.
     a = make_user()
     srv = ftpd(settings={"pam_service": slow_pam, "login_max": "1"})
-    first = srv.connect()
-    first.sendcmd(f"USER {a.name}")
-    first.putcmd(f"PASS {a.password}")
-    assert wait_until(lambda: len(_checking(srv)) == 1, 5.0)
+    first = _check_running(srv, a)
     anon = srv.anon()
     assert anon.pwd() == "/"
     assert len(_checking(srv)) == 1, "the anonymous login had to wait"
