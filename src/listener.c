@@ -134,9 +134,8 @@ on_hup(struct ev_loop *l, int signo, void *arg)
 			log_msg(LOG_INFO, "SIGHUP: reloaded configuration");
 	}
 	/* Children are forked with what the spawner inherited: renew it. */
-	if (opts.mode != MODE_INETD && spawner_start(l) == -1)
-		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
-		    "listener", strerror(errno));
+	if (opts.mode != MODE_INETD)
+		(void)spawner_start(l);
 }
 
 static int
@@ -285,9 +284,7 @@ listener_main(void)
 	    ev_signal(ls.loop, SIGHUP, on_hup, NULL) == -1)
 		fatal("signals: %s", strerror(errno));
 	/* After the signals are blocked: every child inherits that. */
-	if (spawner_start(ls.loop) == -1)
-		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
-		    "listener", strerror(errno));
+	(void)spawner_start(ls.loop);
 	for (i = 0; i < ls.nfd; i++)
 		if (ev_io_start(ls.loop, &ls.io[i], ls.fd[i], EV_READ,
 		    on_accept, &ls.implicit[i]) == -1)

@@ -295,8 +295,8 @@ on_answer(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		lost_spawner();
 }
 
-int
-spawner_start(struct ev_loop *l)
+static int
+fork_spawner(struct ev_loop *l)
 {
 	int ch[2], e;
 	pid_t pid;
@@ -339,6 +339,17 @@ spawner_start(struct ev_loop *l)
 	return 0;
 }
 
+int
+spawner_start(struct ev_loop *l)
+{
+	if (fork_spawner(l) == -1) {
+		log_msg(LOG_ERR, "spawner: %s; forking sessions from the "
+		    "listener", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 pid_t
 spawn_child(struct spawn_req *req, int ctl, int *chan, void *who)
 {
@@ -351,8 +362,8 @@ spawn_child(struct spawn_req *req, int ctl, int *chan, void *who)
 		errno = e;
 		return -1;
 	}
-	if (mon.chan == -1 && mon.loop != NULL && spawner_start(mon.loop) == -1)
-		log_msg(LOG_ERR, "spawner: %s", strerror(errno));
+	if (mon.chan == -1 && mon.loop != NULL)
+		(void)spawner_start(mon.loop);
 	if (mon.chan != -1) {
 		/* A full FIFO: wait for the oldest answer. */
 		if (mon.n == SPAWN_INFLIGHT && take_answer(SPAWN_ANSWER_MS) != 1)

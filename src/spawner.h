@@ -44,7 +44,7 @@ struct spawn_ans {
 /*
  * Listener: fork the spawner and watch its answers in l (again after
  * SIGHUP, so that the new one has the reloaded configuration; the old one
- * exits once its children have).  0, or -1 with errno: the monitor then
+ * exits once its children have).  0, or -1 (logged): the monitor then
  * forks by itself.
  */
 int	 spawner_start(struct ev_loop *l);
