@@ -422,11 +422,26 @@ worker_msg(struct ev_loop *l, struct ev_io *io, unsigned ev)
 		sess_end(s, "event loop");
 }
 
+/*
+ * The spawn request being built, for s, zeroed but for kind and the
+ * connection: static (7 KiB), as the monitor builds one at a time.
+ */
+static struct spawn_req *
+spawn_req_for(const struct mon_sess *s, enum spawn_kind kind)
+{
+	static struct spawn_req sr;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.kind = kind;
+	sr.conn = s->conn;
+	return &sr;
+}
+
 static void
 start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 {
 	/* Static: 7 KiB, and the monitor handles one request at a time. */
-	static struct spawn_req sr;
+	struct spawn_req *sr;
 	int chan;
 	pid_t pid;
 
@@ -446,16 +461,14 @@ start_login(struct mon_sess *s, struct mon_login *req, int ctl)
 		s->in_slot = 1;
 		nchecking++;
 	}
-	memset(&sr, 0, sizeof(sr));
-	sr.kind = SPAWN_LOGIN;
-	sr.conn = s->conn;
+	sr = spawn_req_for(s, SPAWN_LOGIN);
 	if (s->tls != NULL) {
-		sr.conn.tls = 1;
-		sr.tls = *s->tls;
+		sr->conn.tls = 1;
+		sr->tls = *s->tls;
 	}
-	sr.u.login = *req;
-	pid = spawn_child(&sr, ctl, &chan, s);
-	explicit_bzero(&sr, sizeof(sr));
+	sr->u.login = *req;
+	pid = spawn_child(sr, ctl, &chan, s);
+	explicit_bzero(sr, sizeof(*sr));
 	if (pid == -1) {
 		log_msg(LOG_ERR, "fork: %s", strerror(errno));
 		slot_release(s);
@@ -646,20 +659,17 @@ tls_started(struct mon_sess *s, const struct mon_tls *t)
 static int
 spawn_preauth(struct mon_sess *s, int ctl, const struct mon_rein *req)
 {
-	static struct spawn_req sr;
+	struct spawn_req *sr = spawn_req_for(s, SPAWN_PREAUTH);
 	int chan;
 	pid_t pid;
 
-	memset(&sr, 0, sizeof(sr));
-	sr.kind = SPAWN_PREAUTH;
-	sr.conn = s->conn;
 	if (req != NULL) {
-		sr.rein = 1;
-		sr.u.rein = *req;
+		sr->rein = 1;
+		sr->u.rein = *req;
 	}
-	pid = spawn_child(&sr, ctl, &chan, s);
+	pid = spawn_child(sr, ctl, &chan, s);
 	/* Bytes pipelined after REIN may hold a password. */
-	explicit_bzero(&sr, sizeof(sr));
+	explicit_bzero(sr, sizeof(*sr));
 	if (pid == -1) {
 		log_msg(LOG_ERR, "fork: %s", strerror(errno));
 		return -1;
