@@ -344,7 +344,7 @@ login_real(struct mon_login *req)
 	enum auth_res ar;
 	struct login_info li;
 	char expanded[FTPDCONF_PATH_MAX];
-	int chrooted, fell_back;
+	int chrooted, fell_back, deny;
 
 	if ((pw = getpwnam(req->user)) == NULL) {
 		auth_dummy(req->pass);
@@ -359,12 +359,12 @@ login_real(struct mon_login *req)
 		refused(req->user, "passwd entry too long");
 
 	/* Refusals still spend a password check: no timing oracle. */
-	if (denied(name, id.gid, 0) || id.uid == 0 ||
-	    !auth_shell_ok(opts.shells, shell)) {
+	deny = denied(name, id.gid, 0);
+	if (deny || id.uid == 0 || !auth_shell_ok(opts.shells, shell)) {
 		auth_dummy(req->pass);
 		explicit_bzero(req->pass, sizeof(req->pass));
-		refused(name, id.uid == 0 ? "uid 0" :
-		    denied(name, id.gid, 0) ? "ftpusers" : "shell");
+		refused(name, id.uid == 0 ? "uid 0" : deny ? "ftpusers" :
+		    "shell");
 	}
 	ar = AUTH_SYSERR;
 	if (opts.use_pam)
